@@ -1,0 +1,5 @@
+"""`python -m debater`: the same as the `debater` command."""
+
+from debater.cli import main
+
+main()

@@ -1,0 +1,38 @@
+"""Perspectives on a claim typed on the command line, with no note behind it."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from debater.language import detect_language
+from debater.models import Note, NoteResult, Passage, Stance
+from debater.pipeline import Job, Prepared, debate, result_for
+from debater.structured import Meter
+
+
+def claim_prepared(claim: str, language: str) -> Prepared:
+    """A one-passage note holding just the claim."""
+    digest = hashlib.sha256(claim.encode("utf-8")).hexdigest()
+    passage = Passage(id=f"p-{digest[:10]}", text=claim, kind="paragraph", lines=(1, 1))
+    note = Note(path=Path("claim"), sha256=digest, encoding="utf-8", text=claim, body=claim)
+    lang = detect_language(claim) if language == "auto" else language
+    return Prepared(note, [passage], lang)
+
+
+def claim_result(job: Job, claim: str) -> NoteResult:
+    """Both sides of `claim`, held as the user's own idea."""
+    prepared = claim_prepared(claim, job.options.language)
+    passage = prepared.passages[0]
+    stance = Stance(
+        id=f"s-{prepared.note.sha256[:10]}",
+        claim=claim,
+        position="own-idea",
+        strength="moderate",
+        passage_ids=[passage.id],
+        lines=passage.lines,
+        quote=claim,
+        language=prepared.language,
+    )
+    meter = Meter()
+    return result_for(job, prepared, [debate(job, stance, prepared, meter)], meter)

@@ -1,0 +1,1 @@
+"""Pluggable language-model backends."""

@@ -1,0 +1,133 @@
+"""The one small interface every backend implements: a request in, a response out."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+StopReason = Literal["end", "max_tokens", "refusal", "other"]
+
+
+class Part(BaseModel):
+    """A piece of a message; `cache` marks the end of a prefix several requests share."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    cache: bool = False
+
+
+class Message(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    role: Literal["user", "assistant"]
+    parts: tuple[Part, ...]
+
+    @classmethod
+    def user(cls, *texts: str) -> Message:
+        return cls(role="user", parts=tuple(Part(text=t) for t in texts))
+
+    @classmethod
+    def assistant(cls, text: str) -> Message:
+        return cls(role="assistant", parts=(Part(text=text),))
+
+    @property
+    def text(self) -> str:
+        return "".join(p.text for p in self.parts)
+
+
+class Request(BaseModel):
+    """What the pipeline asks of a backend. `output` is the pydantic model of the wanted answer."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    purpose: str
+    system: str
+    messages: tuple[Message, ...]
+    output: type[BaseModel] | None = Field(default=None, exclude=True)
+    max_tokens: int = 4096
+    temperature: float | None = None
+    prompt_hash: str = ""
+
+    def output_schema(self) -> dict[str, Any] | None:
+        """The JSON Schema of the wanted answer, if one is wanted."""
+        return None if self.output is None else self.output.model_json_schema()
+
+    def with_messages(self, *extra: Message) -> Request:
+        """This request with more messages appended (used for a repair turn)."""
+        return self.model_copy(update={"messages": (*self.messages, *extra)})
+
+
+class TokenUsage(BaseModel):
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_read_tokens: int = 0
+    cache_write_tokens: int = 0
+
+
+class Response(BaseModel):
+    """A backend's answer: raw text, the parsed JSON object when the backend produced one."""
+
+    text: str = ""
+    parsed: dict[str, Any] | None = None
+    stop_reason: StopReason = "end"
+    refusal: str | None = None
+    usage: TokenUsage = Field(default_factory=TokenUsage)
+    model: str = ""
+    cached: bool = False
+
+    @property
+    def complete(self) -> bool:
+        """Whether the answer ended normally (worth caching and parsing)."""
+        return self.stop_reason == "end"
+
+
+class BackendOptions(BaseModel):
+    """How to build a backend. Keys are never here: backends read them from the environment."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    model: str | None = None
+    base_url: str | None = None
+    timeout: float = 120.0
+    max_retries: int = 4
+    structured: Literal["native", "tool"] = "native"
+    lc_model: str | None = None
+    lc_kwargs: dict[str, Any] = Field(default_factory=dict)
+    http_client: Any = Field(default=None, exclude=True)
+
+
+class BackendStatus(BaseModel):
+    """Whether a backend can be used now, and if not, what to do about it."""
+
+    ready: bool
+    detail: str
+
+
+class Backend(ABC):
+    """A language model behind one method. Implementations must be safe to call from threads."""
+
+    name: str = ""
+    description: ClassVar[str] = ""
+    default_model: ClassVar[str] = ""
+    model: str
+    base_url: str | None = None
+
+    @classmethod
+    def status(cls, options: BackendOptions) -> BackendStatus:
+        """Readiness without sending a request or revealing a secret."""
+        return BackendStatus(ready=True, detail="ready")
+
+    @abstractmethod
+    def complete(self, request: Request) -> Response:
+        """Send one request and return the answer; raise a `debater.errors.BackendError`."""
+
+    def close(self) -> None:  # noqa: B027 - most backends hold nothing to release
+        """Release clients and connections."""
+
+    @property
+    def identity(self) -> dict[str, str]:
+        """What distinguishes this backend's answers in the cache (never a secret)."""
+        return {"backend": self.name, "model": self.model, "base_url": self.base_url or ""}

@@ -1,0 +1,276 @@
+"""The command line: thin typer commands over the library. Heavy imports live inside commands."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from debater import __version__
+
+app = typer.Typer(
+    help="Find the stances in your notes and see the strongest case for and against each.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+cache_app = typer.Typer(help="Inspect or clear the on-disk cache of model answers.")
+prompts_app = typer.Typer(help="Show the prompt templates in effect.")
+app.add_typer(cache_app, name="cache")
+app.add_typer(prompts_app, name="prompts")
+
+Backend = Annotated[
+    str | None,
+    typer.Option(
+        "--backend",
+        "-b",
+        help="mock, anthropic, openai, ollama, langchain, or a plug-in [env DEBATER_BACKEND].",
+    ),
+]
+Model = Annotated[str | None, typer.Option("--model", "-m", help="Model id [env DEBATER_MODEL].")]
+BaseUrl = Annotated[
+    str | None, typer.Option("--base-url", help="Server URL, e.g. http://127.0.0.1:8000/v1.")
+]
+PerSide = Annotated[
+    int | None, typer.Option("--per-side", "-n", help="Perspectives per side [default 3].")
+]
+Language = Annotated[
+    str | None, typer.Option("--language", help="Answer language: auto, en, zh, zh-en, ...")
+]
+CacheDir = Annotated[
+    Path | None, typer.Option("--cache-dir", help="Cache folder [default NOTES/.debater/cache].")
+]
+NoCache = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")]
+PromptsDir = Annotated[
+    Path | None, typer.Option("--prompts-dir", help="Folder whose NAME.md files override prompts.")
+]
+LcModel = Annotated[
+    str | None, typer.Option("--lc-model", help="LangChain chat model as package.module:Class.")
+]
+LcKwargs = Annotated[
+    str | None, typer.Option("--lc-kwargs", help="JSON keyword arguments for --lc-model.")
+]
+JsonOut = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    typer.echo(f"debater: {message}", err=True)
+    return typer.Exit(code)
+
+
+def _settings(root: Path, **flags: Any) -> Any:
+    from debater.config import load_settings
+
+    return load_settings(root, flags)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"debater {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_callback(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """debater reads notes, finds each stance the author takes, and writes the strongest
+    supporting and opposing perspectives beside each note."""
+
+
+@app.command()
+def run(
+    paths: Annotated[list[Path], typer.Argument(help="Notes and folders (searched recursively).")],
+    backend: Backend = None,
+    model: Model = None,
+    base_url: BaseUrl = None,
+    per_side: PerSide = None,
+    language: Language = None,
+    depth: Annotated[
+        int | None, typer.Option("--depth", help="2 or 3 adds rebuttal rounds [default 1].")
+    ] = None,
+    concurrency: Annotated[
+        int | None, typer.Option("--concurrency", "-j", help="Calls at once [default 8].")
+    ] = None,
+    rpm: Annotated[int | None, typer.Option("--rpm", help="Limit requests per minute.")] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Redo notes whose sidecars are current.")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Count notes, calls, tokens and cost; send nothing.")
+    ] = False,
+    no_cache: NoCache = False,
+    cache_dir: CacheDir = None,
+    formats: Annotated[str | None, typer.Option("--format", help="Sidecars: md,json.")] = None,
+    include: Annotated[
+        list[str] | None, typer.Option("--include", help="Only these globs.")
+    ] = None,
+    exclude: Annotated[
+        list[str] | None, typer.Option("--exclude", help="Skip these globs.")
+    ] = None,
+    prompts_dir: PromptsDir = None,
+    lc_model: LcModel = None,
+    lc_kwargs: LcKwargs = None,
+    json_out: JsonOut = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")] = False,
+) -> None:
+    """Write PATH.perspectives.md and .json beside every note under PATHS."""
+    from debater.commands import run_command
+
+    code = run_command(
+        paths,
+        dict(
+            backend=backend,
+            model=model,
+            base_url=base_url,
+            per_side=per_side,
+            language=language,
+            depth=depth,
+            concurrency=concurrency,
+            rpm=rpm,
+            force=force or None,
+            no_cache=no_cache or None,
+            cache_dir=cache_dir,
+            formats=formats,
+            include=tuple(include) if include else None,
+            exclude=tuple(exclude) if exclude else None,
+            prompts_dir=prompts_dir,
+            lc_model=lc_model,
+            lc_kwargs=lc_kwargs,
+        ),
+        dry_run=dry_run,
+        json_out=json_out,
+        quiet=quiet,
+    )
+    raise typer.Exit(code)
+
+
+@app.command()
+def stances(
+    note: Annotated[Path, typer.Argument(help="The note to read.")],
+    backend: Backend = None,
+    model: Model = None,
+    base_url: BaseUrl = None,
+    language: Language = None,
+    no_cache: NoCache = False,
+    cache_dir: CacheDir = None,
+    prompts_dir: PromptsDir = None,
+    lc_model: LcModel = None,
+    lc_kwargs: LcKwargs = None,
+    json_out: JsonOut = False,
+) -> None:
+    """List the stances in NOTE (numbered as `discuss --stance N` takes them)."""
+    from debater.commands import stances_command
+
+    flags = dict(
+        backend=backend,
+        model=model,
+        base_url=base_url,
+        language=language,
+        no_cache=no_cache or None,
+        cache_dir=cache_dir,
+        prompts_dir=prompts_dir,
+        lc_model=lc_model,
+        lc_kwargs=lc_kwargs,
+    )
+    raise typer.Exit(stances_command(note, flags, json_out=json_out))
+
+
+@app.command()
+def perspectives(
+    claim: Annotated[str, typer.Argument(help='A claim in quotes, or "-" to read it from stdin.')],
+    backend: Backend = None,
+    model: Model = None,
+    base_url: BaseUrl = None,
+    per_side: PerSide = None,
+    language: Language = None,
+    no_cache: NoCache = False,
+    cache_dir: CacheDir = None,
+    prompts_dir: PromptsDir = None,
+    lc_model: LcModel = None,
+    lc_kwargs: LcKwargs = None,
+    json_out: JsonOut = False,
+) -> None:
+    """Print Markdown with the strongest perspectives for and against CLAIM."""
+    from debater.commands import perspectives_command
+
+    text = sys.stdin.read() if claim == "-" else claim
+    flags = dict(
+        backend=backend,
+        model=model,
+        base_url=base_url,
+        per_side=per_side,
+        language=language,
+        no_cache=no_cache or None,
+        cache_dir=cache_dir,
+        prompts_dir=prompts_dir,
+        lc_model=lc_model,
+        lc_kwargs=lc_kwargs,
+    )
+    raise typer.Exit(perspectives_command(text, flags, json_out=json_out))
+
+
+@app.command()
+def backends(
+    base_url: BaseUrl = None,
+    lc_model: LcModel = None,
+    json_out: JsonOut = False,
+) -> None:
+    """List every backend and whether it is ready to use (no secret is ever shown)."""
+    from debater.commands import backends_command
+
+    raise typer.Exit(backends_command(base_url, lc_model, json_out=json_out))
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the .perspectives.json sidecar."""
+    from debater.output import schema_text
+
+    typer.echo(schema_text(), nl=False)
+
+
+@cache_app.command("info")
+def cache_info_cmd(
+    folder: Annotated[Path, typer.Argument(help="The notes folder.")] = Path("."),
+    cache_dir: CacheDir = None,
+    json_out: JsonOut = False,
+) -> None:
+    """Show where the cache is, how many answers it holds and its size."""
+    from debater.commands import cache_info_command
+
+    raise typer.Exit(cache_info_command(folder, cache_dir, json_out=json_out))
+
+
+@cache_app.command("clear")
+def cache_clear_cmd(
+    folder: Annotated[Path, typer.Argument(help="The notes folder.")] = Path("."),
+    cache_dir: CacheDir = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete every cached answer (the next run pays for its calls again)."""
+    from debater.commands import cache_clear_command
+
+    if not yes and not typer.confirm("Delete every cached answer?"):
+        raise typer.Abort()
+    raise typer.Exit(cache_clear_command(folder, cache_dir))
+
+
+@prompts_app.command("show")
+def prompts_show(
+    name: Annotated[str, typer.Argument(help="extract, debate, reply, discuss or repair.")],
+    prompts_dir: PromptsDir = None,
+) -> None:
+    """Print the prompt template in effect (after any --prompts-dir override)."""
+    from debater.commands import prompts_show_command
+
+    raise typer.Exit(prompts_show_command(name, prompts_dir))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,194 @@
+"""The batch engine: every note of a run, calls concurrent under one bound, nothing lost."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Protocol, TypeVar
+
+from pydantic import BaseModel, Field
+
+from debater.discover import find_notes
+from debater.errors import AuthError, BackendError, ModelNotFoundError, NoteError
+from debater.models import NoteResult, Usage
+from debater.output import up_to_date, write_sidecars
+from debater.pipeline import Job, Prepared, debate, extract, prepare, result_for
+from debater.replies import add_replies
+from debater.structured import Meter
+
+T = TypeVar("T")
+Status = Literal["written", "up-to-date", "skipped", "failed"]
+
+
+@dataclass
+class Outcome:
+    """What became of one note."""
+
+    path: Path
+    status: Status
+    reason: str = ""
+    result: NoteResult | None = None
+
+
+class PathReason(BaseModel):
+    path: str
+    reason: str
+
+
+class PathError(BaseModel):
+    path: str
+    error: str
+
+
+class Summary(BaseModel):
+    """The run's totals: what `--json` prints."""
+
+    notes: int = 0
+    written: int = 0
+    up_to_date: int = 0
+    skipped: list[PathReason] = Field(default_factory=list)
+    failed: list[PathError] = Field(default_factory=list)
+    stances: int = 0
+    perspectives: int = 0
+    requests: int = 0
+    cache_hits: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    elapsed_s: float = 0.0
+    interrupted: bool = False
+
+
+class Reporter(Protocol):
+    """Receives progress; the CLI shows it on stderr."""
+
+    def started(self, total: int, meter: Meter) -> None: ...
+
+    def note_done(self, outcome: Outcome) -> None: ...
+
+
+@dataclass
+class Batch:
+    """One run over many notes with a shared backend, thread pool and usage meter."""
+
+    job: Job
+    formats: tuple[str, ...] = ("md", "json")
+    concurrency: int = 8
+    force: bool = False
+    reporter: Reporter | None = None
+    meter: Meter = field(default_factory=Meter)
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    async def _call(self, pool: ThreadPoolExecutor, fn: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(pool, fn, *args)
+
+    async def _note(self, pool: ThreadPoolExecutor, path: Path) -> Outcome:
+        """Load, extract, debate, write one note; its debates start as soon as it is extracted."""
+        try:
+            prepared: Prepared = await asyncio.to_thread(prepare, path, self.job.options.language)
+        except NoteError as e:
+            return Outcome(path, "skipped", str(e))
+        fingerprint = self.job.fingerprint()
+        if not self.force and up_to_date(path, prepared.note.sha256, fingerprint, self.formats):
+            return Outcome(path, "up-to-date")
+        meter = Meter(parent=self.meter)
+        stances = await self._call(pool, extract, self.job, prepared, meter)
+        debated = [self._call(pool, debate, self.job, s, prepared, meter) for s in stances]
+        results = list(await asyncio.gather(*debated))
+        if self.job.options.depth > 1:
+            replies = [self._call(pool, add_replies, self.job, r, prepared, meter) for r in results]
+            results = list(await asyncio.gather(*replies))
+        result = result_for(self.job, prepared, results, meter)
+        await asyncio.to_thread(write_sidecars, result, path, self.formats)
+        failed = [s for s in result.stances if s.error]
+        if failed:
+            reason = f"{len(failed)} of {len(results)} stances failed: {failed[0].error}"
+            return Outcome(path, "failed", reason, result)
+        return Outcome(path, "written", result=result)
+
+    async def _guarded(self, pool: ThreadPoolExecutor, path: Path) -> None:
+        """One note's outcome, whatever happens: its failure never stops the batch."""
+        try:
+            outcome = await self._note(pool, path)
+        except (AuthError, ModelNotFoundError):
+            raise
+        except BackendError as e:
+            outcome = Outcome(path, "failed", str(e))
+        except OSError as e:
+            outcome = Outcome(path, "failed", f"cannot write sidecars: {e}")
+        except Exception as e:  # a bug must not cost the other notes their results
+            outcome = Outcome(path, "failed", f"internal error: {type(e).__name__}: {e}")
+        self.outcomes.append(outcome)
+        if self.reporter is not None:
+            self.reporter.note_done(outcome)
+
+    async def _run(self, paths: list[Path]) -> None:
+        # Not `with`: on Ctrl-C we must not wait for calls in flight (their answers are cached
+        # if they finish; the rerun asks only what is missing).
+        pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="debater")
+        try:
+            async with asyncio.TaskGroup() as group:
+                for path in paths:
+                    group.create_task(self._guarded(pool, path))
+        except* (AuthError, ModelNotFoundError) as fatal:
+            raise fatal.exceptions[0] from None
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def run(self, paths: list[Path]) -> None:
+        if self.reporter is not None:
+            self.reporter.started(len(paths), self.meter)
+        asyncio.run(self._run(paths))
+
+
+def summarise(
+    outcomes: list[Outcome], skipped: list[tuple[Path, str]], usage: Usage, elapsed: float
+) -> Summary:
+    """Totals over every note's outcome."""
+    summary = Summary(elapsed_s=round(elapsed, 3))
+    summary.skipped = [PathReason(path=str(p), reason=r) for p, r in skipped]
+    for o in outcomes:
+        if o.status == "skipped":
+            summary.skipped.append(PathReason(path=str(o.path), reason=o.reason))
+            continue
+        summary.notes += 1
+        if o.status == "failed":
+            summary.failed.append(PathError(path=str(o.path), error=o.reason))
+        summary.written += o.status in ("written", "failed") and o.result is not None
+        summary.up_to_date += o.status == "up-to-date"
+        if o.result is not None:
+            summary.stances += len(o.result.stances)
+            summary.perspectives += sum(len(s.perspectives) for s in o.result.stances)
+    summary.requests, summary.cache_hits = usage.requests, usage.cache_hits
+    summary.input_tokens, summary.output_tokens = usage.input_tokens, usage.output_tokens
+    return summary
+
+
+def run_notes(
+    job: Job,
+    paths: list[Path],
+    *,
+    include: tuple[str, ...] = (),
+    exclude: tuple[str, ...] = (),
+    formats: tuple[str, ...] = ("md", "json"),
+    concurrency: int = 8,
+    force: bool = False,
+    reporter: Reporter | None = None,
+) -> Summary:
+    """Find the notes under `paths`, process them all, and total the outcomes."""
+    started = time.monotonic()
+    found = find_notes(paths, include, exclude)
+    batch = Batch(job, formats, concurrency, force, reporter)
+    interrupted = False
+    try:
+        batch.run(found.notes)
+    except KeyboardInterrupt:
+        interrupted = True
+    summary = summarise(
+        batch.outcomes, found.skipped, batch.meter.snapshot(), time.monotonic() - started
+    )
+    summary.interrupted = interrupted
+    return summary

@@ -1,0 +1,125 @@
+"""The shapes passed between modules: passages, stances, perspectives, results."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PassageKind = Literal[
+    "heading", "paragraph", "list_item", "quote", "code", "table", "html", "separator"
+]
+MINABLE_KINDS: frozenset[str] = frozenset({"paragraph", "list_item", "quote"})
+
+Position = Literal["agree", "disagree", "partly", "undecided", "own-idea"]
+Firmness = Literal["tentative", "moderate", "firm"]
+Side = Literal["support", "oppose"]
+Strength = Literal["weak", "moderate", "strong"]
+PerspectiveKind = Literal[
+    "empirical", "logical", "ethical", "economic", "historical", "practical", "political", "other"
+]
+
+
+class Passage(BaseModel):
+    """A stretch of a note: a paragraph, list item, quote, heading or a block kept whole."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    text: str
+    kind: PassageKind
+    lines: tuple[int, int]
+    heading_path: tuple[str, ...] = ()
+    depth: int = 0
+
+    @property
+    def minable(self) -> bool:
+        """Whether stances may be found in this passage (code, tables and HTML are not mined)."""
+        return self.kind in MINABLE_KINDS
+
+
+class Note(BaseModel):
+    """A loaded note: decoded text with its front matter set aside."""
+
+    path: Path
+    sha256: str
+    encoding: str
+    text: str
+    body: str
+    body_line_offset: int = 0
+    front_matter: dict[str, Any] = Field(default_factory=dict)
+    front_matter_error: str | None = None
+
+
+class Stance(BaseModel):
+    """A position the note's author takes, pointing back to the passages it comes from."""
+
+    id: str
+    claim: str
+    position: Position
+    strength: Firmness
+    target: str | None = None
+    reasoning: str = ""
+    passage_ids: list[str]
+    lines: tuple[int, int]
+    quote: str
+    language: str = "en"
+
+
+class Perspective(BaseModel):
+    """One steelmanned argument for or against a stance, possibly with replies beneath it."""
+
+    side: Side
+    title: str
+    argument: str
+    kind: str = "other"
+    strength: Strength = "moderate"
+    strength_reason: str = ""
+    holders: list[str] = Field(default_factory=list)
+    replies: list[Perspective] = Field(default_factory=list)
+
+
+class Usage(BaseModel):
+    """Call and token counts; `requests` are calls that reached the backend."""
+
+    calls: int = 0
+    requests: int = 0
+    cache_hits: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_read_tokens: int = 0
+    cache_write_tokens: int = 0
+
+    def add(self, other: Usage) -> None:
+        """Add another tally into this one."""
+        for name in Usage.model_fields:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+class StanceResult(Stance):
+    """A stance with the perspectives found for it, or the reason none were."""
+
+    crux: str = ""
+    would_change_mind: list[str] = Field(default_factory=list)
+    perspectives: list[Perspective] = Field(default_factory=list)
+    error: str | None = None
+
+
+class NoteInfo(BaseModel):
+    path: str
+    sha256: str
+    language: str
+
+
+class NoteResult(BaseModel):
+    """Everything debater found for one note: what the JSON sidecar holds."""
+
+    note: NoteInfo
+    backend: str
+    model: str
+    created: str
+    fingerprint: str = ""
+    prompt_versions: dict[str, str] = Field(default_factory=dict)
+    stances: list[StanceResult] = Field(default_factory=list)
+    usage: Usage = Field(default_factory=Usage)

@@ -1,0 +1,83 @@
+"""Sidecars beside each note: `<stem>.perspectives.json` and `.md`, written atomically."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from debater.models import NoteResult
+from debater.render import render_markdown
+
+SUFFIXES = {"md": ".perspectives.md", "json": ".perspectives.json"}
+
+
+def sidecar_path(note_path: Path, fmt: str) -> Path:
+    """Where a sidecar of format `fmt` goes: beside the note, named after its stem."""
+    return note_path.with_name(note_path.stem + SUFFIXES[fmt])
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write a file whole or not at all: a temporary file in the same folder, then a rename."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def result_json(result: NoteResult) -> str:
+    return result.model_dump_json(indent=2) + "\n"
+
+
+def write_sidecars(result: NoteResult, note_path: Path, formats: tuple[str, ...]) -> list[Path]:
+    """Write the requested sidecars; return their paths."""
+    written = []
+    for fmt in formats:
+        path = sidecar_path(note_path, fmt)
+        text = result_json(result) if fmt == "json" else render_markdown(result)
+        atomic_write(path, text)
+        written.append(path)
+    return written
+
+
+def read_result(note_path: Path) -> NoteResult | None:
+    """The JSON sidecar of a note, if there is a readable one."""
+    try:
+        text = sidecar_path(note_path, "json").read_text(encoding="utf-8")
+        return NoteResult.model_validate_json(text)
+    except (OSError, ValidationError, ValueError):
+        return None
+
+
+def up_to_date(note_path: Path, sha256: str, fingerprint: str, formats: tuple[str, ...]) -> bool:
+    """Whether the sidecars already answer this exact note with these settings, without errors."""
+    previous = read_result(note_path)
+    if previous is None or previous.note.sha256 != sha256 or previous.fingerprint != fingerprint:
+        return False
+    if any(s.error for s in previous.stances):
+        return False
+    return all(sidecar_path(note_path, fmt).is_file() for fmt in formats)
+
+
+def result_schema() -> dict[str, Any]:
+    """The JSON Schema of `<stem>.perspectives.json`."""
+    schema = NoteResult.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "debater perspectives sidecar"
+    return schema
+
+
+def schema_text() -> str:
+    return json.dumps(result_schema(), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,40 @@
+"""Rebuttal rounds: under each perspective, the strongest answer from the other side."""
+
+from __future__ import annotations
+
+from debater.answers import Reply
+from debater.calls import reply_request
+from debater.errors import AuthError, BackendError, ModelNotFoundError
+from debater.models import Perspective, StanceResult
+from debater.pipeline import Job, Prepared, answer_language
+from debater.structured import Meter, ask
+
+OTHER_SIDE = {"support": "oppose", "oppose": "support"}
+
+
+def _reply_to(
+    job: Job, stance: StanceResult, p: Perspective, language: str, meter: Meter, depth: int
+) -> Perspective:
+    """`p` with its reply tree filled in down to `depth` more levels."""
+    if depth <= 0:
+        return p
+    request = reply_request(job.prompts, stance, p, language)
+    try:
+        found = ask(job.backend, request, Reply, job.prompts.repair, meter)
+    except (AuthError, ModelNotFoundError):
+        raise
+    except BackendError:
+        return p  # a missing reply leaves the perspective as it was; the stance still stands
+    reply = Perspective(side=OTHER_SIDE[p.side], holders=[], **found.model_dump())  # type: ignore[arg-type]
+    reply = _reply_to(job, stance, reply, language, meter, depth - 1)
+    return p.model_copy(update={"replies": [reply]})
+
+
+def add_replies(job: Job, stance: StanceResult, prepared: Prepared, meter: Meter) -> StanceResult:
+    """The stance with replies under every perspective, `depth - 1` levels deep."""
+    if stance.error or job.options.depth <= 1:
+        return stance
+    language = answer_language(job, stance, prepared)
+    levels = job.options.depth - 1
+    tree = [_reply_to(job, stance, p, language, meter, levels) for p in stance.perspectives]
+    return stance.model_copy(update={"perspectives": tree})

@@ -1,0 +1,47 @@
+"""Test-wide isolation: no real keys, no real home, no real provider."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from fakellm import FakeLLM
+
+PROVIDER_VARS = (
+    "ANTHROPIC_API_KEY",
+    "ANTHROPIC_AUTH_TOKEN",
+    "ANTHROPIC_BASE_URL",
+    "ANTHROPIC_PROFILE",
+    "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
+    "OPENAI_ORG_ID",
+    "OPENAI_PROJECT_ID",
+)
+DEBATER_VARS = (
+    "DEBATER_BACKEND",
+    "DEBATER_MODEL",
+    "DEBATER_CACHE_DIR",
+    "DEBATER_BASE_URL",
+    "DEBATER_CONCURRENCY",
+    "DEBATER_LANGUAGE",
+    "DEBATER_PER_SIDE",
+)
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Empty every provider key and point home and caches at a temporary folder."""
+    for var in PROVIDER_VARS + DEBATER_VARS:
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+
+
+@pytest.fixture
+def fake_llm() -> Iterator[FakeLLM]:
+    """A running fake Anthropic/OpenAI server on 127.0.0.1 answering through the mock backend."""
+    with FakeLLM() as fake:
+        yield fake

@@ -1,0 +1,348 @@
+"""The mock backend: its stance heuristic (above all on the seed note) and its placeholders."""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from debater.answers import Debate, ExtractedStance, Extraction, Reply
+from debater.backends.base import BackendOptions, Message, Request
+from debater.backends.mock import MockBackend
+from debater.backends.mock_stances import find_stances
+from debater.datablocks import encode_block, encode_passages
+from debater.errors import InvalidOutputError
+from debater.language import matches_language
+from debater.notes import load_note
+from debater.passages import segment
+from debater.tokens import estimate_tokens
+
+SEED = Path(__file__).parent / "data" / "seed_note.txt"
+
+# The stances the seed's author holds, by the line of the reaction: (passage lines, positions
+# accepted). Written by reading the note, before running the heuristic.
+EXPECTED: dict[int, tuple[tuple[int, ...], set[str]]] = {
+    3: ((3,), {"agree"}),  # likes the "country of geniuses" analogy
+    6: ((4, 6), {"disagree", "partly"}),  # doubts that LLMs are non-deterministic
+    8: ((8,), {"own-idea"}),  # LLMs are still closer to classical code
+    10: ((10,), {"agree", "partly", "own-idea"}),  # "grown, not built" uncertainty makes sense
+    13: ((12, 13), {"disagree", "undecided"}),  # is mechanistic interpretability feasible?
+    15: ((14, 15), {"agree"}),  # hands-on know-how; Google will not be fully replaced
+    17: ((17,), {"own-idea", "agree"}),  # LLMs lower the marginal cost of intelligence
+    19: ((18, 19), {"agree"}),  # a personalised AI agent is scary
+    21: ((20, 21), {"agree"}),  # mass surveillance; a new privacy law is needed
+    23: ((22, 23), {"disagree"}),  # the chips / nuclear weapons analogy is wrong
+    25: ((24, 25), {"undecided"}),  # autocracy and feudalism: needs to read up
+    27: ((26, 27), {"agree"}),  # half of entry-level jobs displaced
+    30: ((28, 30), {"agree", "partly"}),  # AI vs the industrial revolution
+    35: ((34, 35), {"disagree"}),  # AI will have gaps: data is the bottleneck
+    37: ((36, 37), {"agree"}),  # wealth concentration, surprised
+    39: ((38, 39), {"disagree", "undecided"}),  # "the formula is simple": then why 100 years?
+}
+OPTIONAL = {32}  # "curious to learn about other perspectives": barely a stance
+QUOTE_LINES = {4, 12, 14, 18, 20, 22, 24, 26, 28, 34, 36, 38, 40}
+
+
+def seed_records() -> list[dict[str, Any]]:
+    """The seed note as passage records made by hand, with ids `p-<line>`."""
+    records = []
+    for n, line in enumerate(SEED.read_text(encoding="utf-8").splitlines(), start=1):
+        text = line.strip()
+        if not text:
+            continue
+        kind = "separator" if text == "-" else "list_item" if text.startswith("- ") else "paragraph"
+        text = text[2:] if kind == "list_item" else text
+        records.append({"id": f"p-{n}", "kind": kind, "lines": [n, n], "text": text})
+    return records
+
+
+def lines_of(stance: ExtractedStance) -> tuple[int, ...]:
+    return tuple(int(i.removeprefix("p-")) for i in stance.passage_ids)
+
+
+def by_reaction(stances: list[ExtractedStance]) -> dict[int, ExtractedStance]:
+    return {lines_of(s)[-1]: s for s in stances}
+
+
+def records(*items: tuple[str, str]) -> list[dict[str, Any]]:
+    return [{"id": f"p-{n}", "kind": k, "text": t} for n, (k, t) in enumerate(items, start=1)]
+
+
+def extract_request(passages_block: str, *extra: Message) -> Request:
+    user = Message.user(f"The note `x.md`. Find the author's stances.\n\n{passages_block}")
+    return Request(purpose="extract", system="sys", messages=(user, *extra), output=Extraction)
+
+
+def debate_request(stance: dict[str, Any], per_side: int, language: str) -> Request:
+    text = "\n\n".join(
+        [
+            encode_block("stance", [stance]),
+            encode_block("request", [{"per_side": per_side, "language": language}]),
+        ]
+    )
+    return Request(purpose="debate", system="sys", messages=(Message.user(text),), output=Debate)
+
+
+STANCE = {
+    "claim": "不同意：Dario认为AI不会有 “gaps in it”——数据是瓶颈。",
+    "position": "disagree",
+    "strength": "moderate",
+    "target": "Dario认为AI不会有 “gaps in it”。",
+    "reasoning": "没有物理世界的信息，AI再聪明也没用。",
+    "language": "zh",
+}
+
+
+@pytest.fixture
+def backend() -> MockBackend:
+    return MockBackend(BackendOptions())
+
+
+# --- the seed note --------------------------------------------------------------------------
+
+
+def test_seed_recall_and_precision() -> None:
+    found = by_reaction(find_stances(seed_records()))
+    hits = [
+        line
+        for line, (ids, _) in EXPECTED.items()
+        if line in found and lines_of(found[line]) == ids
+    ]
+    extras = set(found) - set(EXPECTED) - OPTIONAL
+    assert len(hits) >= 12, f"found only {sorted(hits)}"
+    assert len(extras) <= 2, f"unexpected stances at lines {sorted(extras)}"
+    wrong = {
+        line: found[line].position for line in hits if found[line].position not in EXPECTED[line][1]
+    }
+    assert not wrong
+
+
+def test_seed_clear_positions() -> None:
+    found = by_reaction(find_stances(seed_records()))
+    assert found[35].position == "disagree"  # 我不同意 after "Dario认为 ... gaps"
+    assert found[35].target is not None and "gaps in it" in found[35].target
+    assert found[23].position == "disagree"  # "I don't think this is the correct analogy"
+    assert (found[27].position, found[27].strength) == ("agree", "tentative")  # inclined to
+    assert found[25].position == "undecided"  # "I need to read up on this"
+    assert found[19].strength == "firm"  # "indeed ... very scary"
+
+
+def test_seed_quotes_are_targets_never_stances() -> None:
+    stances = find_stances(seed_records())
+    for s in stances:
+        assert not set(lines_of(s)) <= QUOTE_LINES, s
+        assert lines_of(s)[-1] not in QUOTE_LINES, s
+    reactions = [lines_of(s)[-1] for s in stances]
+    assert len(reactions) == len(set(reactions)), "two stances from one passage"
+
+
+def test_seed_claims_follow_the_author_language() -> None:
+    found = by_reaction(find_stances(seed_records()))
+    assert found[35].language == "zh" and found[35].claim.startswith("不同意")
+    assert found[23].language == "en" and found[23].claim.startswith("Disagrees")
+    assert all(len(s.claim) <= 210 for s in found.values())
+    assert found[35].reasoning.startswith("Data - model - compute")
+
+
+def test_seed_through_the_real_segmenter(backend: MockBackend) -> None:
+    passages = segment(load_note(SEED))
+    minable = [p for p in passages if p.minable]
+    response = backend.complete(extract_request(encode_passages(minable)))
+    line_of = {p.id: p.lines[0] for p in passages}
+    found = {
+        tuple(line_of[i] for i in s.passage_ids): s
+        for s in Extraction.model_validate(response.parsed).stances
+    }
+    hits = [line for line, (ids, _) in EXPECTED.items() if ids in found]
+    assert len(hits) >= 12
+    assert len(set(found) - {ids for ids, _ in EXPECTED.values()} - {(32,)}) <= 2
+
+
+# --- other notes ----------------------------------------------------------------------------
+
+
+def test_english_note() -> None:
+    stances = find_stances(
+        records(
+            ("quote", "Remote work kills creativity."),
+            ("paragraph", "I disagree. My best ideas came at home, where nobody interrupts me."),
+            ("heading", "Cities"),
+            ("paragraph", "I think cities should ban cars downtown, because space is scarce."),
+            ("paragraph", "We went to the market on Saturday and bought apples."),
+        )
+    )
+    assert [(s.position, s.passage_ids) for s in stances] == [
+        ("disagree", ["p-1", "p-2"]),
+        ("own-idea", ["p-4"]),
+    ]
+    assert stances[0].claim.startswith("Disagrees with “Remote work kills creativity”")
+    assert stances[0].reasoning.startswith("My best ideas")
+    assert stances[1].target is None and stances[1].language == "en"
+
+
+def test_english_partial_agreement_and_quote_with_reaction_inside() -> None:
+    stances = find_stances(
+        records(
+            ("paragraph", "“AI will replace programmers by 2030.”"),
+            ("list_item", "It's true that code generation improves, but most of it is design."),
+            ("paragraph", "“Meetings are useless.” I don't think so: some decide things."),
+        )
+    )
+    assert [(s.position, s.passage_ids) for s in stances] == [
+        ("partly", ["p-1", "p-2"]),
+        ("disagree", ["p-3"]),
+    ]
+    assert stances[1].target == "Meetings are useless."
+
+
+def test_chinese_note() -> None:
+    stances = find_stances(
+        records(
+            ("paragraph", "有人认为房价会一直涨下去。"),
+            ("paragraph", "我不同意。人口在减少，需求不可能一直增长。"),
+            ("paragraph", "我觉得读书比刷手机更有价值，因为读书让人学会专注。"),
+            ("paragraph", "“技术进步会自动带来幸福。”"),
+            ("paragraph", "真的是这样吗？很多研究表明收入提高之后幸福感并没有提高。"),
+        )
+    )
+    assert [(s.position, s.strength, s.passage_ids) for s in stances] == [
+        ("disagree", "moderate", ["p-1", "p-2"]),
+        ("own-idea", "moderate", ["p-3"]),
+        ("disagree", "tentative", ["p-4", "p-5"]),
+    ]
+    assert stances[0].claim == "不同意：有人认为房价会一直涨下去——人口在减少，需求不可能一直增长。"
+    assert all(s.language == "zh" for s in stances)
+
+
+def test_quote_without_reaction_is_no_stance() -> None:
+    assert find_stances(records(("quote", "Everyone should learn to code."))) == []
+    stances = find_stances(
+        records(
+            ("paragraph", "“First quote, never answered.”"),
+            ("paragraph", "“Second quote.”"),
+            ("paragraph", "I agree with this one, indeed."),
+            ("paragraph", "Dario thinks the formula is simple."),
+            ("heading", "Elsewhere"),
+            ("paragraph", "I disagree."),
+        )
+    )
+    assert [s.passage_ids for s in stances] == [["p-2", "p-3"]]
+
+
+def test_plain_narrative_is_no_stance() -> None:
+    assert find_stances(records(("paragraph", "Today I read two chapters on the train."))) == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["paragraph", "list_item", "quote", "heading"]), st.text()),
+        max_size=8,
+    )
+)
+def test_any_input_gives_valid_stances(items: list[tuple[str, str]]) -> None:
+    given_records = records(*items)
+    stances = find_stances(given_records)
+    ids = {r["id"] for r in given_records}
+    reactions = [s.passage_ids[-1] for s in stances]
+    assert len(reactions) == len(set(reactions))
+    assert all(set(s.passage_ids) <= ids and s.claim for s in stances)
+    assert stances == find_stances(given_records)
+
+
+# --- the backend ----------------------------------------------------------------------------
+
+
+def test_extract_response_shape(backend: MockBackend) -> None:
+    block = encode_block("passages", seed_records())
+    response = backend.complete(extract_request(block))
+    assert response.parsed is not None and response.stop_reason == "end"
+    assert json.loads(response.text) == response.parsed
+    assert response.model == "mock-1"
+    assert response.usage.input_tokens > 0 and response.usage.output_tokens > 0
+    assert Extraction.model_validate(response.parsed).stances == find_stances(seed_records())
+
+
+def test_repair_turn_is_answered_normally(backend: MockBackend) -> None:
+    block = encode_block("passages", seed_records())
+    first = backend.complete(extract_request(block))
+    repaired = backend.complete(
+        extract_request(block, Message.assistant("oops"), Message.user("Answer again."))
+    )
+    assert repaired.parsed == first.parsed
+
+
+def test_deterministic(backend: MockBackend) -> None:
+    request = extract_request(encode_block("passages", seed_records()))
+    assert backend.complete(request) == MockBackend(BackendOptions()).complete(request)
+
+
+@pytest.mark.parametrize("per_side", [1, 2, 3, 4])
+def test_debate_per_side_and_labels(backend: MockBackend, per_side: int) -> None:
+    response = backend.complete(debate_request(STANCE, per_side, "zh"))
+    debate = Debate.model_validate(response.parsed)
+    assert len(debate.support) == len(debate.oppose) == per_side
+    everything = debate.support + debate.oppose
+    assert all(p.title.startswith("[mock]") and p.argument.startswith("[mock]") for p in everything)
+    assert len({p.kind for p in everything}) == 2 * per_side
+    assert debate.crux.startswith("[mock]") and debate.would_change_mind
+    text = " ".join(p.title + p.argument for p in everything)
+    assert matches_language(text, "zh") and "数据是瓶颈" in text
+
+
+@pytest.mark.parametrize("language", ["en", "zh", "zh-en"])
+def test_debate_language_even_for_a_stance_in_another(backend: MockBackend, language: str) -> None:
+    for stance in (STANCE, {**STANCE, "claim": "Disagrees that AI has no gaps.", "language": "en"}):
+        debate = Debate.model_validate(backend.complete(debate_request(stance, 3, language)).parsed)
+        text = " ".join(p.title + " " + p.argument for p in debate.support + debate.oppose)
+        assert matches_language(text, language)
+
+
+def test_reply_answers_from_the_other_side(backend: MockBackend) -> None:
+    perspective = {"side": "oppose", "title": "[mock] Oppose 1", "argument": "Data will come."}
+    text = "\n\n".join(
+        [
+            encode_block("stance", [STANCE]),
+            encode_block("perspective", [perspective]),
+            encode_block("request", [{"language": "en"}]),
+        ]
+    )
+    request = Request(purpose="reply", system="s", messages=(Message.user(text),), output=Reply)
+    reply = Reply.model_validate(backend.complete(request).parsed)
+    assert reply.title.startswith("[mock] Reply to") and "defends the stance" in reply.argument
+
+
+def test_unknown_purpose_or_no_output_gives_text(backend: MockBackend) -> None:
+    request = Request(purpose="summarise", system="s", messages=(Message.user("Hello there"),))
+    response = backend.complete(request)
+    assert response.parsed is None and response.text.startswith("[mock]")
+    assert "Hello there" in response.text
+    no_output = extract_request("<passages>\n</passages>").model_copy(update={"output": None})
+    assert backend.complete(no_output).parsed is None
+
+
+def test_mismatched_output_model_is_an_error(backend: MockBackend) -> None:
+    request = debate_request(STANCE, 2, "en").model_copy(update={"output": Extraction})
+    with pytest.raises(InvalidOutputError):
+        backend.complete(request)
+
+
+def test_thread_safe(backend: MockBackend) -> None:
+    requests = [extract_request(encode_block("passages", seed_records()))] + [
+        debate_request(STANCE, n, lang) for n in (1, 2, 3) for lang in ("en", "zh")
+    ]
+    expected = [backend.complete(r) for r in requests]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        runs = list(pool.map(lambda _: [backend.complete(r) for r in requests], range(16)))
+    assert all(run == expected for run in runs)
+
+
+def test_model_option_and_token_estimate() -> None:
+    assert MockBackend(BackendOptions(model="mock-2")).model == "mock-2"
+    assert estimate_tokens("我不同意") == 4
+    assert estimate_tokens("abcd" * 10) == 10

@@ -1,0 +1,421 @@
+"""Segmenting notes into passages: kinds, line ranges, heading context and stable ids."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from debater.models import Note, Passage
+from debater.notes import load_note
+from debater.passages import segment
+
+SEED = Path(__file__).parent / "data" / "seed_note.txt"
+
+
+def make_note(body: str, offset: int = 0) -> Note:
+    return Note(
+        path=Path("note.md"),
+        sha256="0" * 64,
+        encoding="utf-8",
+        text=body,
+        body=body,
+        body_line_offset=offset,
+    )
+
+
+def seg(body: str, offset: int = 0) -> list[Passage]:
+    return segment(make_note(body, offset))
+
+
+def shape(passages: list[Passage]) -> list[tuple[str, tuple[int, int], str]]:
+    return [(p.kind, p.lines, p.text) for p in passages]
+
+
+def assert_covers(body: str, passages: list[Passage], offset: int = 0) -> None:
+    """Ordered, non-overlapping, every non-blank line in exactly one passage, none blank-edged."""
+    lines = body.split("\n")
+    previous_last = offset
+    for p in passages:
+        first, last = p.lines
+        assert previous_last < first <= last <= len(lines) + offset
+        assert lines[first - offset - 1].strip()
+        assert lines[last - offset - 1].strip()
+        previous_last = last
+    covered = {n for p in passages for n in range(p.lines[0], p.lines[1] + 1)}
+    for number, line in enumerate(lines, start=offset + 1):
+        if line.strip():
+            assert number in covered
+
+
+# --- the seed note ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seed_passages() -> list[Passage]:
+    return segment(load_note(SEED))
+
+
+def test_seed_lone_dashes_are_separators(seed_passages: list[Passage]) -> None:
+    lines = SEED.read_text(encoding="utf-8").split("\n")
+    separators = [p.lines[0] for p in seed_passages if p.kind == "separator"]
+    assert separators == [n for n, line in enumerate(lines, 1) if line == "-"]
+    assert all(p.text == "-" for p in seed_passages if p.kind == "separator")
+
+
+def test_seed_structure(seed_passages: list[Passage]) -> None:
+    assert len(seed_passages) == 40  # one passage per line: no line continues another
+    assert [p.lines for p in seed_passages] == [(n, n) for n in range(1, 41)]
+    kinds = [p.kind for p in seed_passages]
+    assert kinds[:4] == ["paragraph", "separator", "paragraph", "list_item"]
+    assert kinds[11:15] == ["list_item"] * 4
+    quote, reaction = seed_passages[21], seed_passages[22]
+    assert quote.text.startswith("Dario is against selling chips to China")
+    assert reaction.text == "Humorous. I don’t think this is the correct analogy."
+    assert all(p.depth == 0 and p.heading_path == () for p in seed_passages)
+
+
+def test_seed_ids_unique_and_well_formed(seed_passages: list[Passage]) -> None:
+    ids = [p.id for p in seed_passages]
+    assert len(set(ids)) == len(ids)
+    assert all(re.fullmatch(r"p-[0-9a-f]{10}", i) for i in ids)
+
+
+def test_seed_covered(seed_passages: list[Passage]) -> None:
+    assert_covers(SEED.read_text(encoding="utf-8"), seed_passages)
+
+
+# --- kinds -------------------------------------------------------------------------------
+
+
+def test_paragraphs_and_lines() -> None:
+    body = "First line\nsecond line\n\n\nNew paragraph\n"
+    assert shape(seg(body)) == [
+        ("paragraph", (1, 2), "First line\nsecond line"),
+        ("paragraph", (5, 5), "New paragraph"),
+    ]
+
+
+def test_nested_lists() -> None:
+    body = (
+        "- top\n"
+        "  continued top\n"
+        "  - child\n"
+        "    - grandchild\n"
+        "  - second child\n"
+        "- next top\n"
+        "1. ordered\n"
+        "2) other ordered\n"
+        "\t* tab nested\n"
+        "+ plus"
+    )
+    passages = seg(body)
+    assert [(p.kind, p.lines, p.depth, p.text) for p in passages] == [
+        ("list_item", (1, 2), 0, "top\ncontinued top"),
+        ("list_item", (3, 3), 1, "child"),
+        ("list_item", (4, 4), 2, "grandchild"),
+        ("list_item", (5, 5), 1, "second child"),
+        ("list_item", (6, 6), 0, "next top"),
+        ("list_item", (7, 7), 0, "ordered"),
+        ("list_item", (8, 8), 0, "other ordered"),
+        ("list_item", (9, 9), 1, "tab nested"),
+        ("list_item", (10, 10), 0, "plus"),
+    ]
+
+
+def test_list_nesting_survives_blank_lines_but_not_paragraphs() -> None:
+    body = "- a\n\n  - b\n\nText\n  - c"
+    assert [(p.kind, p.depth) for p in seg(body)] == [
+        ("list_item", 0),
+        ("list_item", 1),
+        ("paragraph", 0),
+        ("list_item", 0),
+    ]
+
+
+def test_unindented_line_after_item_is_a_paragraph() -> None:
+    assert shape(seg("- item\nnot a continuation")) == [
+        ("list_item", (1, 1), "item"),
+        ("paragraph", (2, 2), "not a continuation"),
+    ]
+
+
+def test_quotes_and_callouts() -> None:
+    body = (
+        "> Dario: AI won't have gaps.\n"
+        ">\n"
+        "> Second quoted paragraph\n"
+        "我不同意。\n"
+        "\n"
+        "> [!note] Callout title\n"
+        "> callout body\n"
+        ">> nested"
+    )
+    assert shape(seg(body)) == [
+        ("quote", (1, 3), "Dario: AI won't have gaps.\n\nSecond quoted paragraph"),
+        ("paragraph", (4, 4), "我不同意。"),
+        ("quote", (6, 8), "[!note] Callout title\ncallout body\n> nested"),
+    ]
+
+
+def test_fenced_code_kept_whole() -> None:
+    body = "Before\n```python\n# not a heading\n\n- not an item\n\n> not a quote\n```\nAfter"
+    passages = seg(body)
+    assert shape(passages) == [
+        ("paragraph", (1, 1), "Before"),
+        ("code", (2, 8), "\n".join(body.split("\n")[1:8])),
+        ("paragraph", (9, 9), "After"),
+    ]
+    assert not passages[1].minable
+
+
+def test_tilde_fence_needs_its_own_closer() -> None:
+    body = "~~~~\n```\n~~~\n~~~~~\ntext"
+    assert [(p.kind, p.lines) for p in seg(body)] == [("code", (1, 4)), ("paragraph", (5, 5))]
+
+
+def test_unclosed_fence_runs_to_the_last_non_blank_line() -> None:
+    assert [(p.kind, p.lines) for p in seg("a\n```\ncode\n\n# x\n\n\n")] == [
+        ("paragraph", (1, 1)),
+        ("code", (2, 5)),
+    ]
+
+
+def test_inline_backticks_are_not_a_fence() -> None:
+    assert shape(seg("```code``` in a line\n# Heading")) == [
+        ("paragraph", (1, 1), "```code``` in a line"),
+        ("heading", (2, 2), "Heading"),
+    ]
+
+
+def test_fence_inside_list_item() -> None:
+    body = "- item\n  ```\n  # comment\n\n  ```\n- next"
+    assert [(p.kind, p.lines) for p in seg(body)] == [
+        ("list_item", (1, 1)),
+        ("code", (2, 5)),
+        ("list_item", (6, 6)),
+    ]
+
+
+def test_tables() -> None:
+    body = "Intro\n| a | b |\n|---|---|\n| 1 | 2 |\nAfter"
+    assert shape(seg(body)) == [
+        ("paragraph", (1, 1), "Intro"),
+        ("table", (2, 4), "| a | b |\n|---|---|\n| 1 | 2 |"),
+        ("paragraph", (5, 5), "After"),
+    ]
+
+
+def test_html_blocks_and_comments() -> None:
+    body = (
+        "<details>\n<summary>More</summary>\n- inside html\n\n"
+        "<!-- a comment\n\n# still comment\n-->\n"
+        "<!-- one line --> \n"
+        "<3 is not html\n"
+        "<br/>"
+    )
+    assert [(p.kind, p.lines) for p in seg(body)] == [
+        ("html", (1, 3)),
+        ("html", (5, 8)),
+        ("html", (9, 9)),
+        ("paragraph", (10, 10)),
+        ("html", (11, 11)),
+    ]
+    assert seg(body)[0].text == "<details>\n<summary>More</summary>\n- inside html"
+
+
+def test_separators() -> None:
+    body = "-\n---\n* * *\n___\n1.\n  +"
+    passages = seg(body)
+    assert [(p.kind, p.text) for p in passages] == [
+        ("separator", "-"),
+        ("separator", "---"),
+        ("separator", "* * *"),
+        ("separator", "___"),
+        ("separator", "1."),
+        ("separator", "+"),
+    ]
+    assert not any(p.minable for p in passages)
+
+
+def test_headings_give_context() -> None:
+    body = (
+        "Preamble\n"
+        "# Book ##\n"
+        "## Chapter 1\n"
+        "- point\n"
+        "### Detail\n"
+        "text\n"
+        "## Chapter 2\n"
+        "> quote\n"
+        "#\n"
+        "#hashtag is a paragraph"
+    )
+    passages = seg(body)
+    assert [(p.kind, p.text, p.heading_path) for p in passages] == [
+        ("paragraph", "Preamble", ()),
+        ("heading", "Book", ()),
+        ("heading", "Chapter 1", ("Book",)),
+        ("list_item", "point", ("Book", "Chapter 1")),
+        ("heading", "Detail", ("Book", "Chapter 1")),
+        ("paragraph", "text", ("Book", "Chapter 1", "Detail")),
+        ("heading", "Chapter 2", ("Book",)),
+        ("quote", "quote", ("Book", "Chapter 2")),
+        ("heading", "", ()),
+        ("paragraph", "#hashtag is a paragraph", ()),
+    ]
+
+
+def test_front_matter_offsets_line_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "n.md"
+    path.write_text("---\ntitle: x\ntags: [a]\n---\n\n# Title\n- item\n", encoding="utf-8")
+    passages = segment(load_note(path))
+    assert [(p.kind, p.lines) for p in passages] == [("heading", (6, 6)), ("list_item", (7, 7))]
+
+
+def test_empty_body() -> None:
+    assert seg("") == []
+    assert seg("\n  \n") == []
+
+
+# --- ids -------------------------------------------------------------------------------
+
+
+def test_ids_ignore_whitespace_and_markers_but_number_duplicates() -> None:
+    a, b, c = seg("- same  text\n\n> same text\n\nsame\ntext")
+    assert len({a.id, b.id, c.id}) == 3  # same normalised text, occurrences 0, 1, 2
+    (first,) = seg("same text")
+    assert first.id == a.id
+
+
+def test_editing_one_passage_keeps_the_other_ids() -> None:
+    before = seg("# T\nalpha\n\n- beta\n- gamma\n\n> delta")
+    after = seg("# T\nalpha edited\n\n- beta\n- gamma\n\n> delta")
+    changed = [i for i, (x, y) in enumerate(zip(before, after, strict=True)) if x.id != y.id]
+    assert changed == [1]
+
+
+# --- properties --------------------------------------------------------------------------
+
+WORDS = ["alpha", "beta", "model", "data", "I think", "agree", "数据", "我不同意", "思考", "AI"]
+words = st.lists(st.sampled_from(WORDS), min_size=1, max_size=5).map(" ".join)
+
+# A block is its Markdown text and the (kind, depth) of the passages it should become.
+Block = tuple[str, list[tuple[str, int]]]
+
+
+@st.composite
+def paragraph(draw: st.DrawFn) -> Block:
+    return "\n".join(draw(st.lists(words, min_size=1, max_size=3))), [("paragraph", 0)]
+
+
+@st.composite
+def bullet_list(draw: st.DrawFn) -> Block:
+    lines: list[str] = []
+    expected: list[tuple[str, int]] = []
+    depth = 0
+    for i in range(draw(st.integers(1, 5))):
+        depth = 0 if i == 0 else draw(st.integers(0, depth + 1))
+        marker = draw(st.sampled_from(["-", "*", "+", "1.", "2)"]))
+        lines.append(f"{'  ' * depth}{marker} {draw(words)}")
+        if draw(st.booleans()):
+            lines.append(f"{'  ' * depth}   {draw(words)}")  # continuation line
+        expected.append(("list_item", depth))
+    return "\n".join(lines), expected
+
+
+@st.composite
+def quote(draw: st.DrawFn) -> Block:
+    head = draw(st.sampled_from(["> ", "> [!note] ", ">"])) + draw(words)
+    rest = [f"> {line}" for line in draw(st.lists(words, max_size=2))]
+    return "\n".join([head, *rest]), [("quote", 0)]
+
+
+@st.composite
+def code(draw: st.DrawFn) -> Block:
+    inner = draw(st.lists(st.sampled_from(["# x", "", "- y", "> z", "| t |", "数据"]), max_size=4))
+    return "\n".join(["```", *inner, "```"]), [("code", 0)]
+
+
+@st.composite
+def heading(draw: st.DrawFn) -> Block:
+    return f"{'#' * draw(st.integers(1, 6))} {draw(words)}", [("heading", 0)]
+
+
+@st.composite
+def document(draw: st.DrawFn) -> Block:
+    """Blocks separated by one or more blank lines (some with stray spaces)."""
+    parts: list[str] = []
+    expected: list[tuple[str, int]] = []
+    for text, kinds in draw(
+        st.lists(st.one_of(paragraph(), bullet_list(), quote(), code(), heading()), max_size=8)
+    ):
+        parts += [text, draw(st.sampled_from(["", "", "  ", "\n"]))]
+        expected += kinds
+    return "\n".join(parts), expected
+
+
+@settings(max_examples=150)
+@given(document(), st.integers(0, 5))
+def test_generated_documents_segment_as_built(doc: Block, offset: int) -> None:
+    body, expected = doc
+    passages = seg(body, offset)
+    assert [(p.kind, p.depth) for p in passages] == expected
+    assert_covers(body, passages, offset)
+    assert passages == seg(body, offset)
+
+
+# Pieces that start or end blocks, joined at random into lines for the any-text property.
+LINE_PIECES = [
+    "-",
+    "* ",
+    "1.",
+    "> ",
+    "#",
+    "##",
+    " ",
+    "\t",
+    "```",
+    "~~~",
+    "|",
+    "<div>",
+    "<!--",
+    "-->",
+    "---",
+    "+++",
+    "text",
+    "数据",
+    "x",
+]
+any_line = st.lists(st.sampled_from(LINE_PIECES), max_size=4).map("".join)
+
+
+@settings(max_examples=200)
+@given(st.lists(any_line, max_size=15).map("\n".join))
+def test_any_text_is_covered_in_order(body: str) -> None:
+    passages = seg(body)
+    assert_covers(body, passages)
+    assert passages == seg(body)
+
+
+@settings(max_examples=150)
+@given(document(), st.data())
+def test_editing_one_passage_leaves_other_ids(doc: Block, data: st.DataObject) -> None:
+    body, _ = doc
+    before = seg(body)
+    editable = [i for i, p in enumerate(before) if p.minable or p.kind == "heading"]
+    if not editable:
+        return
+    edited = data.draw(st.sampled_from(editable))
+    lines = body.split("\n")
+    lines[before[edited].lines[0] - 1] += " zqxj"
+    after = seg("\n".join(lines))
+    assert [(p.kind, p.lines) for p in after] == [(p.kind, p.lines) for p in before]
+    assert after[edited].id != before[edited].id
+    old_text = " ".join(before[edited].text.split())
+    for i, (old, new) in enumerate(zip(before, after, strict=True)):
+        if i != edited and " ".join(old.text.split()) != old_text:
+            assert new.id == old.id
