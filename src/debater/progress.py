@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-import time
+from collections.abc import Callable
 from typing import Any
 
 from debater.engine import Outcome
@@ -49,21 +49,21 @@ class LiveReporter:
         )
 
         self.console = Console(stderr=True)
+        self.meter: Meter | None = None
+        self.failures = 0
         self.progress = Progress(
             TextColumn("notes"),
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
-            TextColumn("{task.fields[stats]}"),
+            _live_column(self.stats),
             console=self.console,
             refresh_per_second=8,
         )
         self.task: Any = None
-        self.meter: Meter | None = None
-        self.failures = 0
-        self.started_at = time.monotonic()
 
-    def _stats(self) -> str:
+    def stats(self) -> str:
+        """Calls, cache hits, tokens and failures so far (read at every redraw)."""
         if self.meter is None:
             return ""
         u = self.meter.snapshot()
@@ -75,16 +75,28 @@ class LiveReporter:
     def started(self, total: int, meter: Meter) -> None:
         self.meter = meter
         self.progress.start()
-        self.task = self.progress.add_task("notes", total=total, stats=self._stats())
+        self.task = self.progress.add_task("notes", total=total)
 
     def note_done(self, outcome: Outcome) -> None:
         if outcome.status == "failed":
             self.failures += 1
             self.progress.console.print(f"[red]failed[/] {outcome.path}: {outcome.reason}")
-        self.progress.update(self.task, advance=1, stats=self._stats())
+        self.progress.update(self.task, advance=1)
 
     def close(self) -> None:
         self.progress.stop()
+
+
+def _live_column(source: Callable[[], str]) -> Any:
+    """A progress column whose text is recomputed at every refresh."""
+    from rich.progress import ProgressColumn
+    from rich.text import Text
+
+    class Column(ProgressColumn):
+        def render(self, task: Any) -> Text:
+            return Text(source())
+
+    return Column()
 
 
 def make_reporter(quiet: bool = False) -> LineReporter | LiveReporter | None:
