@@ -1,0 +1,187 @@
+"""Claude through the official anthropic SDK: native JSON output, prompt caching, cache usage."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from pydantic import BaseModel
+
+from debater.backends.base import (
+    Backend,
+    BackendOptions,
+    BackendStatus,
+    Message,
+    Request,
+    Response,
+    TokenUsage,
+)
+from debater.backends.sdk_support import (
+    ErrorContext,
+    import_sdk,
+    map_sdk_error,
+    missing_key,
+    normalise_stop,
+    parse_object,
+)
+
+if TYPE_CHECKING:
+    import anthropic
+    from anthropic.types import Message as SDKMessage
+
+KEY_VARS = ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN")
+DEFAULT_URL = "https://api.anthropic.com"
+EPHEMERAL = {"type": "ephemeral"}
+MAX_BREAKPOINTS = 4  # the API's limit on cache_control markers per request
+
+
+def _key() -> tuple[str, str]:
+    """The first Anthropic credential set in the environment, as (variable, value)."""
+    for var in KEY_VARS:
+        value = os.environ.get(var, "")
+        if value:
+            return var, value
+    raise missing_key("ANTHROPIC_API_KEY")
+
+
+class AnthropicBackend(Backend):
+    name = "anthropic"
+    description = "Claude via the anthropic SDK (ANTHROPIC_API_KEY)"
+    # Balanced current model; the SDK lists no deprecation for it.
+    default_model: ClassVar[str] = "claude-sonnet-5-5"
+
+    def __init__(self, options: BackendOptions) -> None:
+        key_var, key = _key()
+        sdk: Any = import_sdk("anthropic", "anthropic")
+        self.model = options.model or self.default_model
+        self.base_url = options.base_url or os.environ.get("ANTHROPIC_BASE_URL") or None
+        self._tool_mode = options.structured == "tool"
+        self._errors = ErrorContext(
+            provider="Anthropic",
+            model=self.model,
+            base_url=self.base_url or DEFAULT_URL,
+            key_var=key_var,
+            base_url_hint="--base-url / ANTHROPIC_BASE_URL",
+            retries=options.max_retries,
+            secrets=(key,),
+        )
+        credential = {"api_key": key} if key_var == "ANTHROPIC_API_KEY" else {"auth_token": key}
+        # An explicit timeout also lifts the SDK's "streaming is required" guard for big max_tokens.
+        self._client: anthropic.Anthropic = sdk.Anthropic(
+            **credential,
+            base_url=self.base_url,
+            timeout=options.timeout,
+            max_retries=options.max_retries,
+            http_client=options.http_client,
+        )
+
+    @classmethod
+    def status(cls, options: BackendOptions) -> BackendStatus:
+        if importlib.util.find_spec("anthropic") is None:
+            return BackendStatus(ready=False, detail="pip install anthropic")
+        for var in KEY_VARS:
+            if os.environ.get(var):
+                return BackendStatus(ready=True, detail=f"{var} is set")
+        return BackendStatus(ready=False, detail=str(missing_key("ANTHROPIC_API_KEY")))
+
+    def complete(self, request: Request) -> Response:
+        import anthropic
+
+        try:
+            message = self._client.messages.create(**self._params(request))
+        except anthropic.APIError as exc:
+            raise map_sdk_error(exc, anthropic, self._errors) from None
+        except json.JSONDecodeError:
+            raise self._errors.error("bad_answer", "not JSON") from None
+        # Without strict validation the SDK passes junk through (a proxy's HTML page, say).
+        if not isinstance(message, anthropic.types.Message) or message.content is None:
+            raise self._errors.error("bad_answer", "")
+        return self._response(message, request.output)
+
+    def close(self) -> None:
+        self._client.close()
+
+    def _params(self, request: Request) -> dict[str, Any]:
+        """The keyword arguments of `messages.create` for `request`."""
+        params: dict[str, Any] = {
+            "model": self.model,
+            "max_tokens": request.max_tokens,
+            "messages": _messages(request.messages, MAX_BREAKPOINTS - bool(request.system)),
+        }
+        if request.system:
+            params["system"] = [
+                {"type": "text", "text": request.system, "cache_control": EPHEMERAL}
+            ]
+        if request.output is not None:
+            params.update(self._structured(request.output))
+        if request.temperature is not None:
+            # anthropic >= 1.0 dropped sampling kwargs; models that still take them read the body.
+            params["extra_body"] = {"temperature": request.temperature}
+        return params
+
+    def _structured(self, output: type[BaseModel]) -> dict[str, Any]:
+        """Ask for `output` by native JSON output, or by forced tool use for older models."""
+        import anthropic
+
+        if not self._tool_mode:
+            schema = anthropic.transform_schema(output)
+            return {"output_config": {"format": {"type": "json_schema", "schema": schema}}}
+        name = output.__name__
+        tool = {
+            "name": name,
+            "description": f"Record the answer as a {name}.",
+            "input_schema": output.model_json_schema(),
+        }
+        return {"tools": [tool], "tool_choice": {"type": "tool", "name": name}}
+
+    def _response(self, message: SDKMessage, output: type[BaseModel] | None) -> Response:
+        text = "".join(block.text for block in message.content if block.type == "text")
+        parsed = parse_object(text) if output is not None else None
+        tool_input = next((b.input for b in message.content if b.type == "tool_use"), None)
+        if self._tool_mode and isinstance(tool_input, dict):
+            parsed, text = tool_input, json.dumps(tool_input, ensure_ascii=False)
+        stop = normalise_stop(message.stop_reason)
+        refusal = None
+        if stop == "refusal":
+            explanation = message.stop_details.explanation if message.stop_details else None
+            refusal = explanation or text or "the model declined to answer"
+            parsed = None
+        return Response(
+            text=text,
+            parsed=parsed,
+            stop_reason=stop,
+            refusal=refusal,
+            usage=_usage(message),
+            model=message.model or self.model,
+        )
+
+
+def _messages(messages: tuple[Message, ...], breakpoints: int) -> list[dict[str, Any]]:
+    """Messages as content blocks; the last `breakpoints` cache marks get `cache_control`."""
+    marked = [(i, j) for i, m in enumerate(messages) for j, p in enumerate(m.parts) if p.cache]
+    keep = set(marked[-breakpoints:]) if breakpoints > 0 else set()
+    result = []
+    for i, message in enumerate(messages):
+        blocks: list[dict[str, Any]] = []
+        for j, part in enumerate(message.parts):
+            if not part.text:
+                continue  # the API rejects empty text blocks
+            block: dict[str, Any] = {"type": "text", "text": part.text}
+            if (i, j) in keep:
+                block["cache_control"] = EPHEMERAL
+            blocks.append(block)
+        result.append({"role": message.role, "content": blocks})
+    return result
+
+
+def _usage(message: SDKMessage) -> TokenUsage:
+    """Token counts; `input_tokens` is the uncached part, as Anthropic reports it."""
+    usage = message.usage
+    return TokenUsage(
+        input_tokens=usage.input_tokens,
+        output_tokens=usage.output_tokens,
+        cache_read_tokens=usage.cache_read_input_tokens or 0,
+        cache_write_tokens=usage.cache_creation_input_tokens or 0,
+    )

@@ -1,0 +1,234 @@
+"""Any LangChain chat model, named as `package.module:ClassName` plus keyword arguments."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import json
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+from pydantic import BaseModel, ValidationError
+
+from debater.backends.base import (
+    Backend,
+    BackendOptions,
+    BackendStatus,
+    Request,
+    Response,
+    TokenUsage,
+)
+from debater.backends.sdk_support import (
+    ErrorContext,
+    ErrorKind,
+    import_sdk,
+    normalise_stop,
+    redact,
+    server_detail,
+)
+from debater.errors import UsageError
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+    from langchain_core.messages import AIMessage, BaseMessage
+
+SPEC_HELP = "--lc-model package.module:ClassName, e.g. langchain_ollama:ChatOllama"
+SECRET_WORDS = {"key", "token", "secret", "password"}
+
+
+def load_chat_model(
+    spec: str, kwargs: dict[str, Any], defaults: dict[str, Any] | None = None
+) -> BaseChatModel:
+    """Import `spec` ("package.module:ClassName"), check it is a chat model, build it.
+
+    `defaults` fill in arguments the class accepts and `kwargs` leaves out.
+    """
+    import_sdk("langchain_core", "langchain-core")
+    from langchain_core.language_models import BaseChatModel
+
+    module_name, _, attr = spec.partition(":")
+    if not module_name or not attr:
+        raise UsageError(f"expected {SPEC_HELP}; got {spec!r}")
+    cls: Any = _import_module(module_name)
+    for part in attr.split("."):
+        cls = getattr(cls, part, None)
+        if cls is None:
+            raise UsageError(f"{module_name} has no {attr}: check {SPEC_HELP}")
+    if not (isinstance(cls, type) and issubclass(cls, BaseChatModel)):
+        raise UsageError(f"{spec} is not a LangChain chat model (a BaseChatModel subclass)")
+    for name, value in (defaults or {}).items():
+        if value is not None and _accepts(cls, name):
+            kwargs.setdefault(name, value)
+    try:
+        model: BaseChatModel = cls(**kwargs)
+    except (ValidationError, TypeError, ValueError) as exc:
+        detail = redact(" ".join(str(exc).split())[:300], _secrets(kwargs))
+        raise UsageError(f"cannot build {spec} from --lc-kwargs: {detail}") from None
+    return model
+
+
+def _accepts(cls: type[BaseChatModel], name: str) -> bool:
+    """Whether the model class has a field (or field alias) called `name`."""
+    return any(key == name or info.alias == name for key, info in cls.model_fields.items())
+
+
+def _import_module(name: str) -> Any:
+    """Import a module, or name the pip package that provides it."""
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        top = (exc.name or name).split(".")[0]
+        if importlib.util.find_spec(top) is None:
+            package = top.replace("_", "-")
+            raise UsageError(f"cannot import {name}: pip install {package}") from None
+        raise UsageError(f"cannot import {name}: {exc}") from None
+
+
+def _secrets(kwargs: dict[str, Any]) -> tuple[str, ...]:
+    """String values of arguments named like secrets (api_key, auth_token; not max_tokens)."""
+    return tuple(
+        value
+        for name, value in kwargs.items()
+        if isinstance(value, str) and SECRET_WORDS & set(name.lower().split("_"))
+    )
+
+
+class LangChainBackend(Backend):
+    name = "langchain"
+    description = "any LangChain chat model (--lc-model package.module:Class, --lc-kwargs)"
+    default_model: ClassVar[str] = ""
+
+    def __init__(self, options: BackendOptions) -> None:
+        if not options.lc_model:
+            raise UsageError(f"the langchain backend needs {SPEC_HELP}")
+        kwargs = dict(options.lc_kwargs)
+        defaults = {
+            "model": options.model,
+            "base_url": options.base_url,
+            "timeout": options.timeout,
+            "max_retries": options.max_retries,
+        }
+        self._chat = load_chat_model(options.lc_model, kwargs, defaults)
+        named = kwargs.get("model") or kwargs.get("model_name")
+        self.model = str(named or type(self._chat).__name__)
+        self.base_url = str(kwargs.get("base_url") or "") or None
+        self._errors = ErrorContext(
+            provider=options.lc_model,
+            model=self.model,
+            base_url=self.base_url or "the provider's default address",
+            key_var="the key in --lc-kwargs or the provider's environment variable",
+            base_url_hint="base_url in --lc-kwargs",
+            retries=int(getattr(self._chat, "max_retries", 0) or 0),
+            secrets=_secrets(kwargs),
+        )
+
+    @classmethod
+    def status(cls, options: BackendOptions) -> BackendStatus:
+        if importlib.util.find_spec("langchain_core") is None:
+            return BackendStatus(ready=False, detail="pip install langchain-core")
+        if not options.lc_model:
+            return BackendStatus(ready=False, detail=f"needs {SPEC_HELP}")
+        return BackendStatus(ready=True, detail=options.lc_model)
+
+    def complete(self, request: Request) -> Response:
+        from langchain_core.exceptions import ModelError, ModelRefusalError
+
+        messages = self._messages(request)
+        try:
+            if request.output is None:
+                raw = self._chat.invoke(messages)
+                return self._response(raw, raw.text, None)
+            return self._structured(messages, request.output)
+        except ModelRefusalError as exc:
+            refusal = redact(server_detail(exc), self._errors.secrets)
+            return Response(stop_reason="refusal", refusal=refusal, model=self.model)
+        except ModelError as exc:
+            raise self._errors.error(_kind_of(exc), server_detail(exc)) from None
+
+    def _messages(self, request: Request) -> list[BaseMessage]:
+        from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
+
+        result: list[BaseMessage] = [SystemMessage(request.system)] if request.system else []
+        for message in request.messages:
+            kind = HumanMessage if message.role == "user" else AIMessage
+            result.append(kind(message.text))
+        return result
+
+    def _structured(self, messages: list[BaseMessage], output: type[BaseModel]) -> Response:
+        try:
+            runnable = self._chat.with_structured_output(output, include_raw=True)
+        except NotImplementedError:
+            raise UsageError(
+                f"{type(self._chat).__name__} cannot give structured output "
+                "(it has no bind_tools); choose another LangChain model"
+            ) from None
+        # include_raw=True always gives {"raw", "parsed", "parsing_error"}
+        result = cast("dict[str, Any]", runnable.invoke(messages))
+        raw, parsed = result["raw"], result["parsed"]
+        if isinstance(parsed, BaseModel):
+            parsed = parsed.model_dump(mode="json")
+        if isinstance(parsed, dict) and result.get("parsing_error") is None:
+            return self._response(raw, json.dumps(parsed, ensure_ascii=False), parsed)
+        return self._response(raw, _raw_answer(raw), None)
+
+    def _response(self, raw: AIMessage, text: str, parsed: dict[str, Any] | None) -> Response:
+        metadata = raw.response_metadata or {}
+        reason = next(
+            (metadata[k] for k in ("stop_reason", "finish_reason", "done_reason") if k in metadata),
+            None,
+        )
+        refusal = raw.additional_kwargs.get("refusal")
+        stop = "refusal" if refusal else normalise_stop(reason)
+        if stop == "refusal":
+            refusal, parsed = refusal or text or "the model declined to answer", None
+        return Response(
+            text=text,
+            parsed=parsed,
+            stop_reason=stop,
+            refusal=refusal,
+            usage=_usage(raw),
+            model=self.model,
+        )
+
+    def close(self) -> None:
+        """LangChain models own their clients; nothing to release here."""
+
+
+def _raw_answer(raw: AIMessage) -> str:
+    """What the model actually said when it did not parse: tool-call arguments, else text."""
+    if raw.tool_calls:
+        return json.dumps(raw.tool_calls[0]["args"], ensure_ascii=False)
+    if raw.invalid_tool_calls:
+        return str(raw.invalid_tool_calls[0].get("args") or "")
+    return raw.text
+
+
+def _kind_of(exc: Exception) -> ErrorKind:
+    """Classify LangChain's provider-neutral model errors."""
+    from langchain_core import exceptions as lc
+
+    kinds: list[tuple[type[Exception], ErrorKind]] = [
+        (lc.ModelAuthenticationError, "auth"),
+        (lc.ModelPermissionDeniedError, "auth"),
+        (lc.ModelNotFoundError, "not_found"),
+        (lc.ContextOverflowError, "context"),
+        (lc.ModelRateLimitError, "rate_limit"),
+        (lc.ModelAPIError, "server"),
+        (lc.ModelTimeoutError, "timeout"),
+        (lc.ModelConnectionError, "connection"),
+    ]
+    return next((kind for cls, kind in kinds if isinstance(exc, cls)), "bad_request")
+
+
+def _usage(raw: AIMessage) -> TokenUsage:
+    """Token counts with `input_tokens` the uncached part, matching the other backends."""
+    usage = raw.usage_metadata
+    if not usage:
+        return TokenUsage()
+    details = usage.get("input_token_details") or {}
+    read, written = details.get("cache_read") or 0, details.get("cache_creation") or 0
+    return TokenUsage(
+        input_tokens=max(usage.get("input_tokens", 0) - read - written, 0),
+        output_tokens=usage.get("output_tokens", 0),
+        cache_read_tokens=read,
+        cache_write_tokens=written,
+    )

@@ -1,0 +1,218 @@
+"""OpenAI and OpenAI-compatible servers (Ollama, vLLM, llama.cpp, LM Studio) via the openai SDK."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import urllib.request
+from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel
+
+from debater.backends.base import (
+    Backend,
+    BackendOptions,
+    BackendStatus,
+    Request,
+    Response,
+    TokenUsage,
+)
+from debater.backends.sdk_support import (
+    ErrorContext,
+    import_sdk,
+    map_sdk_error,
+    missing_key,
+    normalise_stop,
+    parse_object,
+    redact,
+)
+
+if TYPE_CHECKING:
+    import openai
+    from openai.types.chat import ChatCompletion
+
+OFFICIAL_HOST = "api.openai.com"
+PLACEHOLDER_KEY = "not-needed"  # compatible servers ignore the key, but the SDK insists on one
+SERVER_HINT = "or point --base-url / OPENAI_BASE_URL at a compatible server"
+
+
+def _is_official(base_url: str | None) -> bool:
+    return base_url is None or urlsplit(base_url).hostname == OFFICIAL_HOST
+
+
+class OpenAIBackend(Backend):
+    name = "openai"
+    description = "OpenAI, or any OpenAI-compatible server via --base-url (OPENAI_API_KEY)"
+    # Current general model; the SDK lists no deprecation for it.
+    default_model: ClassVar[str] = "gpt-5.5"
+    provider: ClassVar[str] = "OpenAI"
+    key_hint: ClassVar[str] = "OPENAI_API_KEY"
+    url_hint: ClassVar[str] = "--base-url / OPENAI_BASE_URL"
+
+    def __init__(self, options: BackendOptions) -> None:
+        self.base_url = self._base_url(options)
+        key = self._api_key(self.base_url)
+        sdk: Any = import_sdk("openai", "openai")
+        self.model = options.model or self.default_model
+        self._official = _is_official(self.base_url)
+        self._errors = ErrorContext(
+            provider=self.provider,
+            model=self.model,
+            base_url=self.base_url or f"https://{OFFICIAL_HOST}/v1",
+            key_var=self.key_hint,
+            base_url_hint=self.url_hint,
+            retries=options.max_retries,
+        )  # no secrets listed: redact() always removes the keys set in the environment
+        self._client: openai.OpenAI = sdk.OpenAI(
+            api_key=key,
+            base_url=self.base_url,
+            timeout=options.timeout,
+            max_retries=options.max_retries,
+            http_client=options.http_client,
+        )
+
+    @classmethod
+    def _base_url(cls, options: BackendOptions) -> str | None:
+        return options.base_url or os.environ.get("OPENAI_BASE_URL") or None
+
+    @classmethod
+    def _api_key(cls, base_url: str | None) -> str:
+        """The key from the environment; only api.openai.com requires one."""
+        key = os.environ.get("OPENAI_API_KEY", "")
+        if not key and _is_official(base_url):
+            raise missing_key("OPENAI_API_KEY", SERVER_HINT)
+        return key or PLACEHOLDER_KEY
+
+    @classmethod
+    def status(cls, options: BackendOptions) -> BackendStatus:
+        if importlib.util.find_spec("openai") is None:
+            return BackendStatus(ready=False, detail="pip install openai")
+        base_url = cls._base_url(options)
+        where = f" (server {redact(base_url)})" if base_url else ""
+        if os.environ.get("OPENAI_API_KEY"):
+            return BackendStatus(ready=True, detail=f"OPENAI_API_KEY is set{where}")
+        if not _is_official(base_url):
+            return BackendStatus(ready=True, detail=f"no key needed{where}")
+        return BackendStatus(ready=False, detail=str(missing_key("OPENAI_API_KEY", SERVER_HINT)))
+
+    def complete(self, request: Request) -> Response:
+        import openai
+        from openai.types.chat import ChatCompletion
+
+        try:
+            completion = self._client.chat.completions.create(**self._params(request))
+        except openai.APIError as exc:
+            raise map_sdk_error(exc, openai, self._errors) from None
+        except json.JSONDecodeError:
+            raise self._errors.error("bad_answer", "not JSON") from None
+        # Without strict validation the SDK passes junk through (a web page at the URL, say).
+        if not isinstance(completion, ChatCompletion) or completion.choices is None:
+            raise self._errors.error("bad_answer", "")
+        return self._response(completion, request.output)
+
+    def close(self) -> None:
+        self._client.close()
+
+    def _params(self, request: Request) -> dict[str, Any]:
+        """The keyword arguments of `chat.completions.create` for `request`."""
+        messages = [{"role": "system", "content": request.system}] if request.system else []
+        messages += [{"role": m.role, "content": m.text} for m in request.messages]
+        # OpenAI's reasoning models reject the deprecated max_tokens; compatible servers
+        # often only know max_tokens.
+        limit = "max_completion_tokens" if self._official else "max_tokens"
+        params: dict[str, Any] = {
+            "model": self.model,
+            "messages": messages,
+            limit: request.max_tokens,
+        }
+        if request.output is not None:
+            params["response_format"] = _json_schema_format(request.output)
+        if request.temperature is not None:
+            params["temperature"] = request.temperature
+        return params
+
+    def _response(self, completion: ChatCompletion, output: type[BaseModel] | None) -> Response:
+        model = completion.model or self.model
+        if not completion.choices:  # an empty list: the server chose to say nothing
+            return Response(stop_reason="other", usage=_usage(completion), model=model)
+        choice = completion.choices[0]
+        text = choice.message.content or ""
+        refusal = choice.message.refusal
+        stop = "refusal" if refusal else normalise_stop(choice.finish_reason)
+        if stop == "refusal" and not refusal:
+            refusal = text or "the provider's content filter stopped the answer"
+        parsed = parse_object(text) if output is not None and stop != "refusal" else None
+        return Response(
+            text=text,
+            parsed=parsed,
+            stop_reason=stop,
+            refusal=refusal,
+            usage=_usage(completion),
+            model=model,
+        )
+
+
+class OllamaBackend(OpenAIBackend):
+    """A local Ollama server through its OpenAI-compatible endpoint; no key needed."""
+
+    name = "ollama"
+    description = "a local Ollama server (no key; ollama serve)"
+    # Multilingual and good at schema-following among common local models (notes mix languages).
+    default_model: ClassVar[str] = "qwen2.5"
+    default_url: ClassVar[str] = "http://127.0.0.1:11434/v1"
+    provider: ClassVar[str] = "Ollama"
+    key_hint: ClassVar[str] = "the server's authentication (Ollama itself needs no key)"
+    url_hint: ClassVar[str] = "--base-url, or start Ollama with `ollama serve`"
+
+    @classmethod
+    def _base_url(cls, options: BackendOptions) -> str:
+        return options.base_url or cls.default_url
+
+    @classmethod
+    def _api_key(cls, base_url: str | None) -> str:
+        return "ollama"
+
+    @classmethod
+    def status(cls, options: BackendOptions) -> BackendStatus:
+        if importlib.util.find_spec("openai") is None:
+            return BackendStatus(ready=False, detail="pip install openai")
+        base_url = cls._base_url(options)
+        shown = redact(base_url)
+        try:
+            with urllib.request.urlopen(f"{base_url.rstrip('/')}/models", timeout=0.5):
+                return BackendStatus(ready=True, detail=f"Ollama answers at {shown}")
+        except (OSError, ValueError):
+            return BackendStatus(
+                ready=False,
+                detail=f"Ollama is not reachable at {shown}: start it with `ollama serve`, "
+                "or pass --base-url",
+            )
+
+
+def _json_schema_format(output: type[BaseModel]) -> dict[str, Any]:
+    """A strict `response_format` for `output`, with the schema as the SDK makes it strict."""
+    import openai
+
+    schema = openai.pydantic_function_tool(output)["function"].get("parameters", {})
+    return {
+        "type": "json_schema",
+        "json_schema": {"name": output.__name__, "schema": schema, "strict": True},
+    }
+
+
+def _usage(completion: ChatCompletion) -> TokenUsage:
+    """Token counts with `input_tokens` the uncached part, matching the other backends."""
+    usage = completion.usage
+    if usage is None:  # compatible servers may leave it out
+        return TokenUsage()
+    details = usage.prompt_tokens_details
+    read = (details.cached_tokens or 0) if details else 0
+    written = (details.cache_write_tokens or 0) if details else 0
+    return TokenUsage(
+        input_tokens=max(usage.prompt_tokens - read - written, 0),
+        output_tokens=usage.completion_tokens,
+        cache_read_tokens=read,
+        cache_write_tokens=written,
+    )

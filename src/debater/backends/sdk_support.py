@@ -1,0 +1,209 @@
+"""What the SDK backends share: lazy imports, keys, JSON answers, errors that never leak a key."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any, Literal
+
+from debater.backends.base import StopReason
+from debater.errors import (
+    AuthError,
+    BackendConnectionError,
+    BackendError,
+    ContextTooLongError,
+    ModelNotFoundError,
+    RateLimitedError,
+    UsageError,
+)
+
+SECRET_VARS = ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "OPENAI_API_KEY")
+OTHER_BACKENDS = "mock, anthropic, openai, ollama, langchain"
+
+# Key-shaped tokens: provider prefixes, bearer headers and keys a server echoes half-masked.
+_TOKEN_RE = re.compile(
+    r"\b(?:sk|pk|rk)-[A-Za-z0-9_\-.*]{6,}"
+    r"|(?i:bearer)\s+\S+"
+    r"|[A-Za-z0-9_\-.]*\*{3,}[A-Za-z0-9_\-.]*"
+)
+_CONTEXT_RE = re.compile(
+    r"prompt is too long|context_length_exceeded|maximum context length|context window"
+    r"|too many (?:input )?tokens",
+    re.IGNORECASE,
+)
+REDACTED = "[redacted]"
+
+ErrorKind = Literal[
+    "auth",
+    "not_found",
+    "context",
+    "rate_limit",
+    "server",
+    "bad_request",
+    "connection",
+    "timeout",
+    "bad_answer",
+]
+
+
+def import_sdk(module: str, package: str) -> ModuleType:
+    """Import an SDK on first use, or say which package to install."""
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError:
+        raise UsageError(
+            f"this backend needs the {package} package: pip install {package}"
+        ) from None
+
+
+def env_secrets() -> list[str]:
+    """The values of every provider key set in the environment."""
+    return [v for v in (os.environ.get(name, "") for name in SECRET_VARS) if v]
+
+
+def redact(text: str, secrets: list[str] | tuple[str, ...] = ()) -> str:
+    """`text` without any secret value or key-shaped token in it."""
+    for secret in sorted({*secrets, *env_secrets()}, key=len, reverse=True):
+        if len(secret) >= 4:
+            text = text.replace(secret, REDACTED)
+    return _TOKEN_RE.sub(REDACTED, text)
+
+
+def missing_key(var: str, alternative: str = "") -> AuthError:
+    """The error for a key that is not in the environment, with the fix."""
+    extra = f", {alternative}" if alternative else ""
+    return AuthError(
+        f"{var} is not set: export it{extra}, or choose another backend with --backend "
+        f"({OTHER_BACKENDS})"
+    )
+
+
+def parse_object(text: str) -> dict[str, Any] | None:
+    """The JSON object in `text`, or None when it is not exactly one (the layer above repairs)."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def normalise_stop(reason: str | None) -> StopReason:
+    """Map any provider's stop or finish reason onto debater's four."""
+    if reason in (None, "end_turn", "stop", "stop_sequence", "tool_use", "tool_calls"):
+        return "end"
+    if reason in ("max_tokens", "length", "model_context_window_exceeded"):
+        return "max_tokens"
+    if reason in ("refusal", "content_filter"):
+        return "refusal"
+    return "other"
+
+
+def server_detail(exc: BaseException) -> str:
+    """The server's own explanation from an SDK error, on one short line."""
+    body = getattr(exc, "body", None)
+    detail: object = None
+    if isinstance(body, dict):
+        inner = body.get("error")
+        detail = inner.get("message") if isinstance(inner, dict) else body.get("message")
+    if not isinstance(detail, str) or not detail:
+        detail = getattr(exc, "message", None) or str(exc)
+    line = " ".join(str(detail).split())
+    return line if len(line) <= 200 else line[:197] + "..."
+
+
+def kind_of_status(status: int, detail: str) -> ErrorKind:
+    """Classify an HTTP error status (and, for 400s, the server's words)."""
+    if status in (401, 403):
+        return "auth"
+    if status == 404:
+        return "not_found"
+    if status == 413 or (status in (400, 422) and _CONTEXT_RE.search(detail)):
+        return "context"
+    if status == 429:
+        return "rate_limit"
+    if status >= 500:
+        return "server"
+    return "bad_request"
+
+
+@dataclass(frozen=True)
+class ErrorContext:
+    """What an error message needs to say how to fix things."""
+
+    provider: str
+    model: str
+    base_url: str
+    key_var: str
+    base_url_hint: str
+    retries: int
+    secrets: tuple[str, ...] = field(default=(), repr=False)
+
+    def error(self, kind: ErrorKind, detail: str, status: int | None = None) -> BackendError:
+        """A debater error of the right type whose message carries no secret."""
+        code = f"HTTP {status}: " if status else ""
+        said = f" ({code}{detail})" if detail else ""
+        message = self._message(kind, said)
+        error_type = _ERROR_TYPES.get(kind, BackendError)
+        return error_type(redact(message, self.secrets))
+
+    def _message(self, kind: ErrorKind, said: str) -> str:
+        tries = f"after {self.retries} retries"
+        messages: dict[ErrorKind, str] = {
+            "auth": f"{self.provider} rejected the key{said}: check {self.key_var}",
+            "not_found": (
+                f"{self.provider} does not know the model {self.model!r}{said}: choose another "
+                f"with --model (or DEBATER_MODEL), or check {self.base_url_hint}"
+            ),
+            "context": (
+                f"the request is too long for {self.model}{said}: shorten the note or choose "
+                "a model with a larger context window with --model"
+            ),
+            "rate_limit": f"rate limited {tries}{said}; lower --concurrency or try later",
+            "server": (
+                f"{self.provider} is overloaded or failing {tries}{said}; try later or "
+                "lower --concurrency"
+            ),
+            "bad_request": f"{self.provider} rejected the request{said}",
+            "connection": (
+                f"cannot reach {self.provider} at {self.base_url}{said}: is the server running? "
+                f"check {self.base_url_hint}"
+            ),
+            "bad_answer": (
+                f"{self.provider} at {self.base_url} answered in a format its API does not use"
+                f"{said}: is this the right server? check {self.base_url_hint}"
+            ),
+            "timeout": (
+                f"{self.provider} at {self.base_url} did not answer in time {tries}{said}: "
+                f"the server may be overloaded; try later or check {self.base_url_hint}"
+            ),
+        }
+        return messages[kind]
+
+
+_ERROR_TYPES: dict[ErrorKind, type[BackendError]] = {
+    "auth": AuthError,
+    "not_found": ModelNotFoundError,
+    "context": ContextTooLongError,
+    "rate_limit": RateLimitedError,
+    # Overload that outlived the SDK's retries is as transient as a rate limit.
+    "server": RateLimitedError,
+    "connection": BackendConnectionError,
+    "timeout": BackendConnectionError,
+}
+
+
+def map_sdk_error(exc: Exception, sdk: ModuleType, ctx: ErrorContext) -> BackendError:
+    """Turn an anthropic or openai SDK exception (same hierarchy names) into a debater error."""
+    if isinstance(exc, sdk.APIStatusError):
+        detail = server_detail(exc)
+        return ctx.error(kind_of_status(exc.status_code, detail), detail, exc.status_code)
+    if isinstance(exc, sdk.APITimeoutError):
+        return ctx.error("timeout", "")
+    if isinstance(exc, sdk.APIConnectionError):
+        reason = str(exc.__cause__ or exc).strip()
+        return ctx.error("connection", reason.splitlines()[0] if reason else "")
+    return BackendError(redact(f"{ctx.provider} call failed: {server_detail(exc)}", ctx.secrets))
