@@ -133,7 +133,9 @@ def test_stances_table_and_json() -> None:
 def test_perspectives_for_a_claim_and_from_stdin(tmp_path: Path) -> None:
     code, out, _ = _run("perspectives", "Remote work kills innovation.", "-b", "mock", "--no-cache")
     assert code == 0 and "### For" in out and "### Against" in out
-    code, out, _ = _run("perspectives", "-", "-b", "mock", "--no-cache", input="我觉得AI会取代搜索引擎。")
+    code, out, _ = _run(
+        "perspectives", "-", "-b", "mock", "--no-cache", input="我觉得AI会取代搜索引擎。"
+    )
     assert code == 0 and "### Against" in out
 
 
