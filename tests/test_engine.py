@@ -13,7 +13,7 @@ from debater.cache import CachedBackend
 from debater.calls import Prompts
 from debater.config import load_settings
 from debater.engine import run_notes
-from debater.errors import AuthError, BackendConnectionError
+from debater.errors import AuthError, BackendConnectionError, ContextTooLongError
 from debater.estimate import estimate_run
 from debater.pipeline import CHUNK_CHARS, Job, Options
 
@@ -149,3 +149,23 @@ def test_dry_run_prices_a_known_model(folder: Path, tmp_path: Path) -> None:
     expected = (estimate.input_tokens * 1.0 + estimate.output_tokens * 2.0) / 1e6
     assert estimate.cost_usd == pytest.approx(expected)
     assert "2026-01-01" in estimate.prices
+
+
+class SmallWindow(CountingMock):
+    """A model whose window holds only `limit` characters of prompt."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def complete(self, request: Request) -> Response:
+        if len(request.messages[0].text) > self.limit:
+            raise ContextTooLongError("prompt is too long")
+        return super().complete(request)
+
+
+def test_a_note_too_long_for_the_window_is_split_until_it_fits(folder: Path) -> None:
+    mock = SmallWindow(limit=4_000)
+    summary = run_notes(_job(mock), [folder])
+    assert not summary.failed and summary.stances >= 12
+    assert sum(r.purpose == "extract" for r in mock.seen) > 1

@@ -12,7 +12,7 @@ from pathlib import Path
 from debater.answers import Debate, ExtractedStance, Extraction
 from debater.backends.base import Backend
 from debater.calls import Prompts, debate_request, extract_request
-from debater.errors import AuthError, BackendError, ModelNotFoundError
+from debater.errors import AuthError, BackendError, ContextTooLongError, ModelNotFoundError
 from debater.language import detect_language, matches_language
 from debater.models import Note, NoteInfo, NoteResult, Passage, Perspective, Stance, StanceResult
 from debater.notes import load_note
@@ -21,6 +21,7 @@ from debater.structured import Check, Meter, ask
 
 CHUNK_CHARS = 24_000  # passages per extraction request, so every request fits a small window
 QUOTE_CHARS = 600
+MIN_SPLIT_CHARS = 2_000  # below this a context-length error is not about the note's size
 
 
 @dataclass(frozen=True)
@@ -119,17 +120,43 @@ def to_stance(found: ExtractedStance, by_id: dict[str, Passage], seen: dict[str,
     )
 
 
+def _halves(group: list[Passage]) -> tuple[list[Passage], list[Passage]] | None:
+    """Split a chunk that did not fit the model's window; None when it cannot shrink further."""
+    if len(group) > 1:
+        return group[: len(group) // 2], group[len(group) // 2 :]
+    text = group[0].text
+    if len(text) < MIN_SPLIT_CHARS:
+        return None
+    return [group[0].model_copy(update={"text": text[: len(text) // 2]})], [
+        group[0].model_copy(update={"text": text[len(text) // 2 :]})
+    ]
+
+
+def _extract_chunk(
+    job: Job, prepared: Prepared, group: list[Passage], meter: Meter
+) -> list[ExtractedStance]:
+    """Stances in one chunk; a chunk too long for the model is halved until it fits."""
+    request = extract_request(job.prompts, prepared.note.path.name, prepared.language, group)
+    check = _known_ids({p.id for p in group})
+    try:
+        return ask(job.backend, request, Extraction, job.prompts.repair, meter, check).stances
+    except ContextTooLongError:
+        halves = _halves(group)
+        if halves is None:
+            raise
+        return [s for half in halves for s in _extract_chunk(job, prepared, half, meter)]
+
+
 def extract(job: Job, prepared: Prepared, meter: Meter) -> list[Stance]:
     """Every stance in the note: one backend call per chunk of passages."""
     by_id = prepared.by_id
     seen: dict[str, int] = {}
-    stances: list[Stance] = []
-    for group in chunks(prepared.passages):
-        request = extract_request(job.prompts, prepared.note.path.name, prepared.language, group)
-        check = _known_ids({p.id for p in group})
-        found = ask(job.backend, request, Extraction, job.prompts.repair, meter, check)
-        stances += [to_stance(s, by_id, seen) for s in found.stances if s.passage_ids]
-    return stances
+    found = [
+        s
+        for group in chunks(prepared.passages)
+        for s in _extract_chunk(job, prepared, group, meter)
+    ]
+    return [to_stance(s, by_id, seen) for s in found if s.passage_ids]
 
 
 def answer_language(job: Job, stance: Stance, prepared: Prepared) -> str:

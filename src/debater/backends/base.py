@@ -118,7 +118,7 @@ class Backend(ABC):
     @classmethod
     def status(cls, options: BackendOptions) -> BackendStatus:
         """Readiness without sending a request or revealing a secret."""
-        return BackendStatus(ready=True, detail="ready")
+        return BackendStatus(ready=True, detail=cls.description or "ready")
 
     @abstractmethod
     def complete(self, request: Request) -> Response:
