@@ -115,6 +115,13 @@ def run(
     prompts_dir: PromptsDir = None,
     lc_model: LcModel = None,
     lc_kwargs: LcKwargs = None,
+    structured: Annotated[
+        str | None,
+        typer.Option("--structured", help="native (JSON schema) or tool (forced tool use)."),
+    ] = None,
+    prices: Annotated[
+        Path | None, typer.Option("--prices", help="Price table (TOML) for --dry-run costs.")
+    ] = None,
     json_out: JsonOut = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")] = False,
 ) -> None:
@@ -141,6 +148,8 @@ def run(
             prompts_dir=prompts_dir,
             lc_model=lc_model,
             lc_kwargs=lc_kwargs,
+            structured=structured,
+            prices_file=prices,
         ),
         dry_run=dry_run,
         json_out=json_out,

@@ -23,7 +23,7 @@ from debater.config import Settings
 from debater.discover import find_notes
 from debater.errors import NoteError, UsageError
 from debater.pipeline import Prepared, chunks, prepare, to_stance
-from debater.session import backend_name, cache_dir
+from debater.session import backend_name
 from debater.tokens import estimate_tokens
 
 OUTPUT_PER_STANCE = 120  # extraction answer tokens per stance found
@@ -120,7 +120,8 @@ def estimate_run(paths: list[Path], settings: Settings, root: Path) -> Estimate:
     cls = backend_class(name)
     model = settings.model or cls.default_model or name
     estimate = Estimate(backend=name, model=model)
-    store = None if settings.no_cache else open_store(cache_dir(settings, root))
+    folder = settings.cache_dir or root / ".debater" / "cache"
+    store = open_store(folder) if folder.is_dir() and not settings.no_cache else None
     identity = {"backend": name, "model": model, "base_url": settings.base_url or ""}
     counter = _Counter(estimate, store, identity)
     prompts = Prompts.load(settings.prompts_dir)
