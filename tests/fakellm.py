@@ -27,7 +27,12 @@ ERROR_FAULTS = {
     "server_error": (500, "api_error", "Internal server error (fake)."),
     "overloaded": (529, "overloaded_error", "Overloaded (fake)."),
 }
-PURPOSES = {"Extraction": "extract", "Debate": "debate", "Reply": "reply"}
+PURPOSES = {
+    "Extraction": "extract",
+    "Debate": "debate",
+    "Reply": "reply",
+    "DiscussionSummary": "summary",
+}
 REFUSAL = "I can't help with that request (fake refusal)."
 PROSE = "Sure! Here are my thoughts on the note, in prose rather than JSON."
 MODELS = {

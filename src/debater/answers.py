@@ -5,6 +5,8 @@ Kept flat with no free-form dicts, so both providers' strict structured output a
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
 from debater.models import Firmness, PerspectiveKind, Position, Strength
@@ -52,3 +54,21 @@ class Reply(BaseModel):
     kind: PerspectiveKind
     strength: Strength
     strength_reason: str
+
+
+class DiscussionSummary(BaseModel):
+    """The closing summary of a discussion session."""
+
+    now_stands: str = Field(
+        description="Where the author now stands on the stance, in one or two sentences."
+    )
+    shift: Literal["unchanged", "refined", "softened", "strengthened", "reversed", "undecided"]
+    author_conceded: list[str] = Field(
+        description="Points the author's side conceded, or left unanswered."
+    )
+    opponent_conceded: list[str] = Field(
+        description="Points the opposing side conceded to the author."
+    )
+    open_cruxes: list[str] = Field(
+        description="Questions still open that the disagreement hinges on."
+    )

@@ -8,6 +8,7 @@ import logging
 import shutil
 import sqlite3
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +91,21 @@ class CachedBackend(Backend):
         if _worth_keeping(request, response):
             self._store.set(key, response.model_dump_json(), tag=f"model:{self.model}")
         return response
+
+    def stream(self, request: Request) -> Iterator[str]:
+        """A stored answer in one piece; otherwise the inner stream, stored once it ends."""
+        key = request_key(self.inner.identity, request)
+        stored = self._store.get(key)
+        if isinstance(stored, str):
+            yield Response.model_validate_json(stored).text
+            return
+        pieces: list[str] = []
+        for piece in self.inner.stream(request):
+            pieces.append(piece)
+            yield piece
+        text = "".join(pieces)
+        if text.strip():  # a stream that ended without raising counts as complete
+            self._store.set(key, Response(text=text).model_dump_json(), tag=f"model:{self.model}")
 
     def close(self) -> None:
         self._store.close()

@@ -224,6 +224,58 @@ def perspectives(
 
 
 @app.command()
+def discuss(
+    target: Annotated[
+        str,
+        typer.Argument(
+            metavar="NOTE_OR_CLAIM", help="A note, or a claim in quotes (not an existing file)."
+        ),
+    ],
+    stance: Annotated[
+        str | None,
+        typer.Option("--stance", "-s", help="Stance number as `debater stances` lists it, or id."),
+    ] = None,
+    auto: Annotated[
+        bool, typer.Option("--auto", help="The model plays both sides; no input is read.")
+    ] = False,
+    rounds: Annotated[int, typer.Option("--rounds", min=1, max=50, help="Rounds for --auto.")] = 3,
+    backend: Backend = None,
+    model: Model = None,
+    base_url: BaseUrl = None,
+    language: Language = None,
+    no_cache: NoCache = False,
+    cache_dir: CacheDir = None,
+    prompts_dir: PromptsDir = None,
+    lc_model: LcModel = None,
+    lc_kwargs: LcKwargs = None,
+) -> None:
+    """Argue a stance out with the model; the session is appended to STEM.discussion.md.
+
+    The model argues against the stance, one point at a time. Type your replies; /switch makes
+    it take your side, /steelman asks for your position at its strongest, /summary sums up so
+    far, /quit (or the end of the input) ends and saves the session with a closing summary.
+    Discussing the same stance again resumes the thread. Without --stance you pick one (with
+    --auto, every stance is discussed). A claim's sessions go to
+    ./discussion-<slug>.discussion.md.
+    """
+    from debater.commands import discuss_command
+
+    flags = dict(
+        backend=backend,
+        model=model,
+        base_url=base_url,
+        language=language,
+        no_cache=no_cache or None,
+        cache_dir=cache_dir,
+        prompts_dir=prompts_dir,
+        lc_model=lc_model,
+        lc_kwargs=lc_kwargs,
+    )
+    code = discuss_command(target, flags, stance=stance, rounds=rounds if auto else None)
+    raise typer.Exit(code)
+
+
+@app.command()
 def backends(
     base_url: BaseUrl = None,
     lc_model: LcModel = None,
@@ -271,7 +323,9 @@ def cache_clear_cmd(
 
 @prompts_app.command("show")
 def prompts_show(
-    name: Annotated[str, typer.Argument(help="extract, debate, reply, discuss or repair.")],
+    name: Annotated[
+        str, typer.Argument(help="extract, debate, reply, discuss, summary or repair.")
+    ],
     prompts_dir: PromptsDir = None,
 ) -> None:
     """Print the prompt template in effect (after any --prompts-dir override)."""

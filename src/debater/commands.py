@@ -180,6 +180,30 @@ def perspectives_command(claim: str, flags: dict[str, Any], *, json_out: bool) -
     return _with_job(Path.cwd(), flags, body)
 
 
+def discuss_command(
+    target: str, flags: dict[str, Any], *, stance: str | None, rounds: int | None
+) -> int:
+    """A discussion on a note's stance or a typed claim; `rounds` None means interactive."""
+    from debater.discuss import DiscussPrompts
+    from debater.discuss_terminal import run_discussion
+    from debater.session import open_job
+
+    path = Path(target)
+    root = path.resolve().parent if path.is_file() else Path.cwd()
+    with reported():
+        settings = _load(root, flags)
+        prompts = DiscussPrompts.load(settings.prompts_dir)
+        job = open_job(settings, root)
+        try:
+            run_discussion(job, prompts, target, stance=stance, rounds=rounds, say=say)
+        except OSError as e:
+            say(f"cannot save the discussion: {e}")
+            return FAILED
+        finally:
+            job.backend.close()
+    return OK
+
+
 def backends_command(base_url: str | None, lc_model: str | None, *, json_out: bool) -> int:
     from debater.backends.base import BackendOptions
     from debater.backends.registry import backend_specs, backend_status

@@ -6,6 +6,7 @@ import json
 from urllib.parse import quote as url_quote
 
 from debater import __version__
+from debater.mermaid import fenced
 from debater.models import NoteResult, Perspective, StanceResult
 
 POSITION_WORDS = {
@@ -56,22 +57,23 @@ def _banner(result: NoteResult) -> str:
     return text
 
 
-def _perspective(index: int, p: Perspective, depth: int = 0) -> list[str]:
-    pad = "   " * depth
-    meta = f"{p.kind}, {p.strength}"
-    lines = [f"{pad}{index}. **{_escape(p.title)}** ({meta})", f"{pad}   {_escape(p.argument)}"]
+def _node(p: Perspective, pad: str) -> list[str]:
+    """A perspective's body at indent `pad`, its replies as a nested list (any depth)."""
+    lines = [f"{pad}{_escape(p.argument)}"]
     if p.strength_reason:
-        lines.append(f"{pad}   *Strength:* {_escape(p.strength_reason)}")
+        lines.append(f"{pad}*Strength:* {_escape(p.strength_reason)}")
     if p.holders:
-        lines.append(f"{pad}   *Held by:* {_escape(', '.join(p.holders))}")
-    for j, reply in enumerate(p.replies, 1):
+        lines.append(f"{pad}*Held by:* {_escape(', '.join(p.holders))}")
+    for reply in p.replies:
         label = "Objection" if reply.side == "oppose" else "Reply"
-        lines.append(
-            f"{pad}   - *{label}:* **{_escape(reply.title)}** ({reply.kind}, {reply.strength})"
-        )
-        lines.append(f"{pad}     {_escape(reply.argument)}")
-        lines += _perspective(j, reply, depth + 2)[2:] if reply.replies else []
+        meta = f"{reply.kind}, {reply.strength}"
+        lines.append(f"{pad}- *{label}:* **{_escape(reply.title)}** ({meta})")
+        lines += _node(reply, pad + "  ")  # "- " is two wide: the item's content column
     return lines
+
+
+def _perspective(index: int, p: Perspective) -> list[str]:
+    return [f"{index}. **{_escape(p.title)}** ({p.kind}, {p.strength})", *_node(p, "   ")]
 
 
 def _stance(number: int, s: StanceResult, source: str) -> list[str]:
@@ -104,6 +106,8 @@ def _stance(number: int, s: StanceResult, source: str) -> list[str]:
         out += ["**What would change the author's mind:**", ""]
         out += [f"- {_escape(item)}" for item in s.would_change_mind]
         out.append("")
+    if s.perspectives:
+        out += ["### Argument map", "", *fenced(s), ""]
     return out
 
 

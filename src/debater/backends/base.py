@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
 from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -123,6 +124,10 @@ class Backend(ABC):
     @abstractmethod
     def complete(self, request: Request) -> Response:
         """Send one request and return the answer; raise a `debater.errors.BackendError`."""
+
+    def stream(self, request: Request) -> Iterator[str]:
+        """The free-text answer in pieces as they arrive; by default all at once."""
+        yield self.complete(request).text
 
     def close(self) -> None:  # noqa: B027 - most backends hold nothing to release
         """Release clients and connections."""

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
 from typing import Any, ClassVar, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 
 from debater.answers import ArguedPerspective, Debate, Extraction, Reply
 from debater.backends.base import Backend, BackendOptions, Request, Response, TokenUsage
+from debater.backends.mock_discuss import build_summary, build_turn
 from debater.backends.mock_stances import find_stances
 from debater.backends.mock_text import clip
 from debater.datablocks import decode_blocks
@@ -168,7 +170,7 @@ def build_reply(blocks: Blocks) -> Reply:
     kind = _KINDS[digest[0] % len(_KINDS)]
 
     def build(size: int) -> tuple[str, str]:
-        title = _excerpt(perspective.get("title"), size)
+        title = _excerpt(str(perspective.get("title") or "").removeprefix(LABEL), size)
         if _chinese(language):
             verb = "为立场辩护" if defends else "质疑这个立场"
             return (
@@ -201,7 +203,9 @@ _BUILDERS: dict[str, Callable[[Blocks], BaseModel]] = {
     "extract": build_extraction,
     "debate": build_debate,
     "reply": build_reply,
+    "summary": build_summary,
 }
+_TEXT_BUILDERS: dict[str, Callable[[Request], str]] = {"discuss": build_turn}
 
 
 class MockBackend(Backend):
@@ -243,8 +247,14 @@ class MockBackend(Backend):
                 f"which does not fit {request.output.__name__}: {e.errors()[0]['msg']}"
             ) from e
 
+    def stream(self, request: Request) -> Iterator[str]:
+        """The answer word by word, as a streaming provider would send it."""
+        yield from re.findall(r"\S+\s*|\s+", self.complete(request).text)
+
     @staticmethod
     def _plain_text(request: Request) -> str:
+        if request.purpose in _TEXT_BUILDERS:
+            return _TEXT_BUILDERS[request.purpose](request)
         last = next((m.text for m in reversed(request.messages) if m.role == "user"), "")
         excerpt = clip(" ".join(last.split()), 120)
         return f"{LABEL} No model was asked ({request.purpose}). Last message: {excerpt}"

@@ -1,0 +1,206 @@
+"""The terminal side of `debater discuss`: lines in from stdin, turns streamed out to stdout.
+
+Works the same with a person at the keyboard and with a script piped into stdin: the end of the
+input ends the session like /quit, and the session is saved with its closing summary.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TextIO
+
+from debater.answers import DiscussionSummary
+from debater.discover import NOTE_SUFFIXES, is_output
+from debater.discuss import (
+    Discussion,
+    DiscussPrompts,
+    Topic,
+    claim_topic,
+    lines_text,
+    note_stances,
+    note_topic,
+    pick_stance,
+)
+from debater.errors import AuthError, BackendError, ModelNotFoundError, NoteError, UsageError
+from debater.mermaid import trim
+from debater.models import Stance
+from debater.pipeline import Job
+from debater.transcript import Turn, append_session, claim_file, history, note_file, render_summary
+
+HELP = "Reply in your own words, or: /switch (debater takes your side), /steelman, /summary, /quit"
+
+
+@dataclass(frozen=True)
+class Terminal:
+    """Where a session reads the person's lines and writes its turns and notices."""
+
+    read: Callable[[], str | None]
+    out: TextIO
+    say: Callable[[str], None]
+
+    def write(self, text: str) -> None:
+        self.out.write(text)
+        self.out.flush()
+
+    def ask(self, prompt: str) -> str | None:
+        self.write(prompt)
+        return self.read()
+
+
+class Printer:
+    """Shows each turn as it streams."""
+
+    def __init__(self, terminal: Terminal) -> None:
+        self.write = terminal.write
+
+    def start(self, label: str) -> None:
+        self.write(f"\n{label}: ")
+
+    def piece(self, text: str) -> None:
+        self.write(text)
+
+    def done(self, turn: Turn) -> None:
+        self.write("\n")
+
+
+def read_stdin() -> str | None:
+    """One line from stdin, or None at the end of the input."""
+    line = sys.stdin.readline()
+    return line.rstrip("\r\n") if line else None
+
+
+def choose(stances: list[Stance], term: Terminal) -> Stance:
+    """Let the person pick a stance by number or id (the only one is taken as it is)."""
+    if len(stances) == 1:
+        return stances[0]
+    for number, s in enumerate(stances, 1):
+        term.write(f"{number:>3}. {trim(s.claim, 90)}  ({lines_text(s)})\n")
+    while (line := term.ask(f"Which stance? [1-{len(stances)}] ")) is not None:
+        try:
+            return pick_stance(stances, line)
+        except UsageError as e:
+            term.write(f"{e}\n")
+    raise UsageError("no stance chosen; pass --stance N to pick one without asking")
+
+
+def topics(
+    job: Job, target: str, stance: str | None, auto: bool, term: Terminal
+) -> tuple[list[Topic], Path, str]:
+    """What to discuss, the transcript file, and its title."""
+    path = Path(target)
+    if path.is_file():
+        if is_output(path):
+            raise UsageError(f"{target} is a debater output, not a note")
+        term.say(f"finding the stances in {path.name}")
+        prepared, found = note_stances(job, path)
+        if not found:
+            raise NoteError(f"no stances found in {path.name}; nothing to discuss")
+        if stance is not None:
+            chosen = [pick_stance(found, stance)]
+        else:
+            chosen = found if auto else [choose(found, term)]
+        return [note_topic(job, prepared, s) for s in chosen], note_file(path), path.name
+    if path.is_dir() or (
+        target.lower().endswith(NOTE_SUFFIXES) and not any(map(str.isspace, target))
+    ):
+        raise UsageError(f"{target}: no such note file; to discuss a claim, put it in quotes")
+    if stance is not None:
+        raise UsageError("--stance picks one of a note's stances; a claim is discussed as it is")
+    claim = " ".join(target.split())
+    return [claim_topic(job, claim)], claim_file(Path.cwd(), claim), claim
+
+
+def converse(discussion: Discussion, term: Terminal) -> None:
+    """The interactive loop: the model opens, then answers each line until /quit or EOF."""
+    term.write(HELP + "\n")
+    discussion.open()
+    actions: dict[str, Callable[[], object]] = {
+        "/switch": discussion.switch,
+        "/steelman": discussion.steelman,
+        "/summary": lambda: term.write("\n" + render_summary(discussion.summary()) + "\n"),
+    }
+    try:
+        while (line := term.ask("\nyou> ")) is not None:
+            text = line.strip()
+            if text.lower() in ("/quit", "/exit"):
+                break
+            try:
+                if text.startswith("/"):
+                    actions.get(text.lower(), lambda: term.write(HELP + "\n"))()
+                elif text:
+                    discussion.answer(text)
+            except (AuthError, ModelNotFoundError):
+                raise
+            except BackendError as e:  # the thread so far stays; the person may try again
+                term.write(f"\n(no answer: {e}; try again, or /quit)\n")
+    except KeyboardInterrupt:  # Ctrl-C ends the session like /quit
+        term.write("\n")
+
+
+def _summary(discussion: Discussion, term: Terminal) -> DiscussionSummary | None:
+    try:
+        return discussion.summary()
+    except BackendError as e:
+        term.say(f"no closing summary: {e}")
+        return None
+
+
+def _save(
+    discussion: Discussion, file: Path, title: str, mode: str, summary: DiscussionSummary | None
+) -> int:
+    """Append the session to the transcript; return its number (0 if there was nothing)."""
+    if not discussion.turns:
+        return 0
+    date = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
+    return append_session(file, discussion.log(date, mode, summary), title).number
+
+
+def session(
+    job: Job,
+    prompts: DiscussPrompts,
+    topic: Topic,
+    where: tuple[Path, str],
+    rounds: int | None,
+    term: Terminal,
+) -> None:
+    """One session on one topic (`rounds` None: interactive), saved even if a call fails."""
+    file, title = where
+    earlier = history(file, topic.stance.id)
+    discussion = Discussion(job.backend, prompts, topic, earlier, Printer(term))
+    term.write(f"\nStance ({topic.source}): {topic.stance.claim}\n")
+    if earlier:
+        term.say(f"resuming the earlier discussion of this stance ({len(earlier)} turns)")
+    mode = "interactive" if rounds is None else "auto"
+    try:
+        if rounds is None:
+            converse(discussion, term)
+        else:
+            discussion.auto(rounds)
+    except (BackendError, KeyboardInterrupt):
+        _save(discussion, file, title, mode, None)
+        raise
+    summary = _summary(discussion, term) if discussion.turns else None
+    if summary is not None:
+        term.write("\n" + render_summary(summary) + "\n")
+    if number := _save(discussion, file, title, mode, summary):
+        term.say(f"saved session {number} to {file}")
+
+
+def run_discussion(
+    job: Job,
+    prompts: DiscussPrompts,
+    target: str,
+    *,
+    stance: str | None,
+    rounds: int | None,
+    say: Callable[[str], None],
+) -> None:
+    """`debater discuss` on stdin and stdout: pick the stance(s), hold each session, save it."""
+    term = Terminal(read_stdin, sys.stdout, say)
+    chosen, file, title = topics(job, target, stance, rounds is not None, term)
+    for topic in chosen:
+        session(job, prompts, topic, (file, title), rounds, term)

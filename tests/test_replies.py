@@ -1,0 +1,81 @@
+"""Rebuttal rounds (`run --depth 2|3`): the reply tree in both sidecars, cached like every call."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+from typer.testing import CliRunner
+
+from debater.cli import app
+
+SEED = Path(__file__).parent / "data" / "seed_note.txt"
+runner = CliRunner()
+OTHER = {"support": "oppose", "oppose": "support"}
+
+
+def _run(folder: Path, *extra: str) -> dict[str, Any]:
+    result = runner.invoke(app, ["run", str(folder), "-b", "mock", "--json", "-q", *extra])
+    assert result.exit_code == 0, result.output
+    summary: dict[str, Any] = json.loads(result.stdout)
+    return summary
+
+
+def _levels(p: dict[str, Any]) -> int:
+    """How many levels of replies hang under a perspective, checking the sides alternate."""
+    if not p["replies"]:
+        return 0
+    assert len(p["replies"]) == 1
+    reply = p["replies"][0]
+    assert reply["side"] == OTHER[p["side"]]
+    assert (
+        reply["title"] and reply["argument"] and reply["strength"] in {"weak", "moderate", "strong"}
+    )
+    return 1 + _levels(reply)
+
+
+def _copy(tmp_path: Path) -> Path:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    shutil.copy(SEED, folder / "seed.txt")
+    return folder
+
+
+def test_depth_2_nests_one_reply_from_the_other_side(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    _run(folder, "--depth", "2")
+    data = json.loads((folder / "seed.perspectives.json").read_text())
+    for stance in data["stances"]:
+        assert [_levels(p) for p in stance["perspectives"]] == [1] * 6
+    md = (folder / "seed.perspectives.md").read_text()
+    assert md.count("- *Objection:* ") == md.count("- *Reply:* ") == 6 * len(data["stances"]) // 2
+    # Replies are a nested list item: bullet under the perspective's text, text under the bullet.
+    assert "\n   - *Objection:* **" in md and "\n     [mock] " in md
+
+
+def test_depth_3_nests_twice_and_renders_every_level(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    _run(folder, "--depth", "3")
+    data = json.loads((folder / "seed.perspectives.json").read_text())
+    assert all(_levels(p) == 2 for s in data["stances"] for p in s["perspectives"])
+    md = (folder / "seed.perspectives.md").read_text()
+    assert "\n     - *Reply:* **" in md and "\n     - *Objection:* **" in md
+    assert "\n       *Strength:* " in md
+
+
+def test_depth_1_has_no_replies(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    _run(folder)
+    data = json.loads((folder / "seed.perspectives.json").read_text())
+    assert all(not p["replies"] for s in data["stances"] for p in s["perspectives"])
+    assert "*Objection:*" not in (folder / "seed.perspectives.md").read_text()
+
+
+def test_reply_calls_are_cached(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    first = _run(folder, "--depth", "2")
+    again = _run(folder, "--depth", "2", "--force")
+    assert first["requests"] == first["stances"] * 7 + 1  # debate + 6 replies each, 1 extract
+    assert again["requests"] == 0 and again["cache_hits"] == first["requests"]
