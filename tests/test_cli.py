@@ -179,3 +179,14 @@ def test_bad_flag_values_exit_2(notes: Path) -> None:
     assert code == 2 and "per_side" in err
     code, _, err = _run("run", str(notes), "-b", "nonsense")
     assert code == 2 and "unknown backend" in err
+
+
+def test_gb18030_copy_of_the_seed_gives_the_same_stances(tmp_path: Path) -> None:
+    gb = tmp_path / "seed-gb.txt"
+    gb.write_bytes(SEED.read_text(encoding="utf-8").encode("gb18030"))
+    _, utf8, _ = _run("stances", str(SEED), "-b", "mock", "--no-cache", "--json")
+    code, legacy, _ = _run("stances", str(gb), "-b", "mock", "--no-cache", "--json")
+    assert code == 0
+    assert [(s["claim"], s["position"], s["lines"]) for s in json.loads(legacy)] == [
+        (s["claim"], s["position"], s["lines"]) for s in json.loads(utf8)
+    ]
