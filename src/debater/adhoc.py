@@ -20,19 +20,24 @@ def claim_prepared(claim: str, language: str) -> Prepared:
     return Prepared(note, [passage], lang)
 
 
-def claim_result(job: Job, claim: str) -> NoteResult:
-    """Both sides of `claim`, held as the user's own idea."""
-    prepared = claim_prepared(claim, job.options.language)
+def claim_stance(prepared: Prepared) -> Stance:
+    """The claim of a one-passage note, held as the person's own idea."""
     passage = prepared.passages[0]
-    stance = Stance(
+    return Stance(
         id=f"s-{prepared.note.sha256[:10]}",
-        claim=claim,
+        claim=passage.text,
         position="own-idea",
         strength="moderate",
         passage_ids=[passage.id],
         lines=passage.lines,
-        quote=claim,
+        quote=passage.text,
         language=prepared.language,
     )
+
+
+def claim_result(job: Job, claim: str) -> NoteResult:
+    """Both sides of `claim`, held as the user's own idea."""
+    prepared = claim_prepared(claim, job.options.language)
+    stance = claim_stance(prepared)
     meter = Meter()
     return result_for(job, prepared, [debate(job, stance, prepared, meter)], meter)

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from debater.backends.base import Backend, Request, Response
+from debater.backends.base import Backend, Request, Response, WrapperBackend
 from debater.structured import lenient_json
 
 log = logging.getLogger(__name__)
@@ -67,37 +67,39 @@ def _worth_keeping(request: Request, response: Response) -> bool:
     return True
 
 
-class CachedBackend(Backend):
+class CachedBackend(WrapperBackend):
     """Answers from disk when the same request was answered before; otherwise asks `inner`."""
 
     def __init__(self, inner: Backend, directory: Path) -> None:
-        self.inner = inner
-        self.name = inner.name
-        self.model = inner.model
-        self.base_url = inner.base_url
+        super().__init__(inner)
         self.directory = directory
         self._store = open_store(directory)
 
-    @property
-    def identity(self) -> dict[str, str]:
-        return self.inner.identity
+    def _stored(self, key: str) -> Response | None:
+        stored = self._store.get(key)
+        if not isinstance(stored, str):
+            return None
+        return Response.model_validate_json(stored).model_copy(update={"cached": True})
+
+    def _keep(self, key: str, response: Response) -> None:
+        self._store.set(key, response.model_dump_json(), tag=f"model:{self.model}")
 
     def complete(self, request: Request) -> Response:
         key = request_key(self.inner.identity, request)
-        stored = self._store.get(key)
-        if isinstance(stored, str):
-            return Response.model_validate_json(stored).model_copy(update={"cached": True})
+        stored = self._stored(key)
+        if stored is not None:
+            return stored
         response = self.inner.complete(request)
         if _worth_keeping(request, response):
-            self._store.set(key, response.model_dump_json(), tag=f"model:{self.model}")
+            self._keep(key, response)
         return response
 
     def stream(self, request: Request) -> Iterator[str]:
         """A stored answer in one piece; otherwise the inner stream, stored once it ends."""
         key = request_key(self.inner.identity, request)
-        stored = self._store.get(key)
-        if isinstance(stored, str):
-            yield Response.model_validate_json(stored).text
+        stored = self._stored(key)
+        if stored is not None:
+            yield stored.text
             return
         pieces: list[str] = []
         for piece in self.inner.stream(request):
@@ -105,11 +107,11 @@ class CachedBackend(Backend):
             yield piece
         text = "".join(pieces)
         if text.strip():  # a stream that ended without raising counts as complete
-            self._store.set(key, Response(text=text).model_dump_json(), tag=f"model:{self.model}")
+            self._keep(key, Response(text=text))
 
     def close(self) -> None:
         self._store.close()
-        self.inner.close()
+        super().close()
 
 
 class CacheInfo(BaseModel):

@@ -6,13 +6,12 @@ other program drive a session the same way.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol
 
-from debater.adhoc import claim_prepared
+from debater.adhoc import claim_prepared, claim_stance
 from debater.answers import DiscussionSummary
 from debater.backends.base import Backend, Message, Part, Request
 from debater.calls import stance_record
@@ -113,18 +112,8 @@ def note_topic(job: Job, prepared: Prepared, stance: Stance) -> Topic:
 def claim_topic(job: Job, claim: str) -> Topic:
     """A claim typed on the command line, held as the person's own idea."""
     prepared = claim_prepared(claim, job.options.language)
-    passage = prepared.passages[0]
-    stance = Stance(
-        id=f"s-{hashlib.sha256(claim.encode('utf-8')).hexdigest()[:10]}",
-        claim=claim,
-        position="own-idea",
-        strength="moderate",
-        passage_ids=[passage.id],
-        lines=passage.lines,
-        quote=claim,
-        language=prepared.language,
-    )
-    return Topic(stance, [passage], prepared.language, "a claim typed on the command line")
+    stance = claim_stance(prepared)
+    return Topic(stance, prepared.passages, prepared.language, "a claim typed on the command line")
 
 
 def _merged(messages: Sequence[Message]) -> tuple[Message, ...]:

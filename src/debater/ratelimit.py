@@ -4,27 +4,21 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
 
-from debater.backends.base import Backend, Request, Response
+from debater.backends.base import Backend, Request, Response, WrapperBackend
 
 
-class RateLimitedBackend(Backend):
+class RateLimitedBackend(WrapperBackend):
     """Spaces requests so no more than `rpm` start in any minute (a burst of up to `rpm` first)."""
 
     def __init__(self, inner: Backend, rpm: int) -> None:
-        self.inner = inner
-        self.name = inner.name
-        self.model = inner.model
-        self.base_url = inner.base_url
+        super().__init__(inner)
         self._interval = 60.0 / rpm
         self._capacity = float(rpm)
         self._tokens = float(rpm)
         self._stamp = time.monotonic()
         self._lock = threading.Lock()
-
-    @property
-    def identity(self) -> dict[str, str]:
-        return self.inner.identity
 
     def _wait_time(self) -> float:
         """Take a token if one is free; otherwise how long until one is."""
@@ -37,10 +31,14 @@ class RateLimitedBackend(Backend):
                 return 0.0
             return (1 - self._tokens) * self._interval
 
-    def complete(self, request: Request) -> Response:
+    def _wait(self) -> None:
         while (delay := self._wait_time()) > 0:
             time.sleep(delay)
+
+    def complete(self, request: Request) -> Response:
+        self._wait()
         return self.inner.complete(request)
 
-    def close(self) -> None:
-        self.inner.close()
+    def stream(self, request: Request) -> Iterator[str]:
+        self._wait()
+        return self.inner.stream(request)

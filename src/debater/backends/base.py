@@ -136,3 +136,26 @@ class Backend(ABC):
     def identity(self) -> dict[str, str]:
         """What distinguishes this backend's answers in the cache (never a secret)."""
         return {"backend": self.name, "model": self.model, "base_url": self.base_url or ""}
+
+
+class WrapperBackend(Backend):
+    """Forwards every call to `inner`; subclasses add one behaviour (a cache, a rate limit)."""
+
+    def __init__(self, inner: Backend) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.model = inner.model
+        self.base_url = inner.base_url
+
+    @property
+    def identity(self) -> dict[str, str]:
+        return self.inner.identity
+
+    def complete(self, request: Request) -> Response:
+        return self.inner.complete(request)
+
+    def stream(self, request: Request) -> Iterator[str]:
+        return self.inner.stream(request)
+
+    def close(self) -> None:
+        self.inner.close()
