@@ -55,15 +55,16 @@ LcKwargs = Annotated[
 JsonOut = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
 
 
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    typer.echo(f"debater: {message}", err=True)
-    return typer.Exit(code)
+def _flags(values: dict[str, Any]) -> dict[str, Any]:
+    """The options that are settings; one left unset (None, or a False switch) defers to the
+    environment and the config file."""
+    from debater.config import Settings
 
-
-def _settings(root: Path, **flags: Any) -> Any:
-    from debater.config import load_settings
-
-    return load_settings(root, flags)
+    return {
+        k: v
+        for k, v in values.items()
+        if k in Settings.model_fields and v is not None and v is not False
+    }
 
 
 def _version(value: bool) -> None:
@@ -119,7 +120,7 @@ def run(
         str | None,
         typer.Option("--structured", help="native (JSON schema) or tool (forced tool use)."),
     ] = None,
-    prices: Annotated[
+    prices_file: Annotated[
         Path | None, typer.Option("--prices", help="Price table (TOML) for --dry-run costs.")
     ] = None,
     json_out: JsonOut = False,
@@ -130,27 +131,7 @@ def run(
 
     code = run_command(
         paths,
-        dict(
-            backend=backend,
-            model=model,
-            base_url=base_url,
-            per_side=per_side,
-            language=language,
-            depth=depth,
-            concurrency=concurrency,
-            rpm=rpm,
-            force=force or None,
-            no_cache=no_cache or None,
-            cache_dir=cache_dir,
-            formats=formats,
-            include=tuple(include) if include else None,
-            exclude=tuple(exclude) if exclude else None,
-            prompts_dir=prompts_dir,
-            lc_model=lc_model,
-            lc_kwargs=lc_kwargs,
-            structured=structured,
-            prices_file=prices,
-        ),
+        _flags(locals()),
         dry_run=dry_run,
         json_out=json_out,
         quiet=quiet,
@@ -175,17 +156,7 @@ def stances(
     """List the stances in NOTE (numbered as `discuss --stance N` takes them)."""
     from debater.commands import stances_command
 
-    flags = dict(
-        backend=backend,
-        model=model,
-        base_url=base_url,
-        language=language,
-        no_cache=no_cache or None,
-        cache_dir=cache_dir,
-        prompts_dir=prompts_dir,
-        lc_model=lc_model,
-        lc_kwargs=lc_kwargs,
-    )
+    flags = _flags(locals())
     raise typer.Exit(stances_command(note, flags, json_out=json_out))
 
 
@@ -208,18 +179,7 @@ def perspectives(
     from debater.commands import perspectives_command
 
     text = sys.stdin.read() if claim == "-" else claim
-    flags = dict(
-        backend=backend,
-        model=model,
-        base_url=base_url,
-        per_side=per_side,
-        language=language,
-        no_cache=no_cache or None,
-        cache_dir=cache_dir,
-        prompts_dir=prompts_dir,
-        lc_model=lc_model,
-        lc_kwargs=lc_kwargs,
-    )
+    flags = _flags(locals())
     raise typer.Exit(perspectives_command(text, flags, json_out=json_out))
 
 
@@ -260,17 +220,7 @@ def discuss(
     """
     from debater.commands import discuss_command
 
-    flags = dict(
-        backend=backend,
-        model=model,
-        base_url=base_url,
-        language=language,
-        no_cache=no_cache or None,
-        cache_dir=cache_dir,
-        prompts_dir=prompts_dir,
-        lc_model=lc_model,
-        lc_kwargs=lc_kwargs,
-    )
+    flags = _flags(locals())
     code = discuss_command(target, flags, stance=stance, rounds=rounds if auto else None)
     raise typer.Exit(code)
 
