@@ -85,7 +85,10 @@ def main_callback(
 
 @app.command()
 def run(
-    paths: Annotated[list[Path], typer.Argument(help="Notes and folders (searched recursively).")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(metavar="PATH", help="Notes and folders (searched recursively)."),
+    ],
     backend: Backend = None,
     model: Model = None,
     base_url: BaseUrl = None,
@@ -108,10 +111,10 @@ def run(
     cache_dir: CacheDir = None,
     formats: Annotated[str | None, typer.Option("--format", help="Sidecars: md,json.")] = None,
     include: Annotated[
-        list[str] | None, typer.Option("--include", help="Only these globs.")
+        list[str] | None, typer.Option("--include", metavar="GLOB", help="Only these globs.")
     ] = None,
     exclude: Annotated[
-        list[str] | None, typer.Option("--exclude", help="Skip these globs.")
+        list[str] | None, typer.Option("--exclude", metavar="GLOB", help="Skip these globs.")
     ] = None,
     prompts_dir: PromptsDir = None,
     lc_model: LcModel = None,
@@ -126,7 +129,7 @@ def run(
     json_out: JsonOut = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")] = False,
 ) -> None:
-    """Write PATH.perspectives.md and .json beside every note under PATHS."""
+    """Write STEM.perspectives.md and .json beside every note under the PATHs."""
     from debater.commands import run_command
 
     code = run_command(
@@ -141,7 +144,7 @@ def run(
 
 @app.command()
 def stances(
-    note: Annotated[Path, typer.Argument(help="The note to read.")],
+    note: Annotated[Path, typer.Argument(metavar="NOTE", help="The note to read.")],
     backend: Backend = None,
     model: Model = None,
     base_url: BaseUrl = None,
