@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
+import os
+import queue
+import signal
+import threading
 import time
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Protocol, TypeVar
+from types import FrameType
+from typing import Any, Literal, ParamSpec, Protocol, TypeVar
 
 from pydantic import BaseModel, Field
 
@@ -21,6 +29,8 @@ from debater.replies import add_replies
 from debater.structured import Meter
 
 T = TypeVar("T")
+P = ParamSpec("P")
+Queued = tuple[Future[Any], Callable[[], Any]]  # a call waiting for a worker thread
 Status = Literal["written", "up-to-date", "skipped", "failed"]
 
 
@@ -70,6 +80,51 @@ class Reporter(Protocol):
     def note_done(self, outcome: Outcome) -> None: ...
 
 
+class DaemonPool(Executor):
+    """A fixed set of daemon worker threads: calls in flight never hold up the exit.
+
+    ThreadPoolExecutor's threads are joined at interpreter exit, so after Ctrl-C the process
+    would wait for every call in flight (a minute or more with a real model). Abandoned calls
+    are simply asked again by the rerun; finished ones are already cached.
+    """
+
+    def __init__(self, workers: int) -> None:
+        self._jobs: queue.SimpleQueue[Queued | None] = queue.SimpleQueue()
+        self._threads = [
+            threading.Thread(target=self._work, name=f"debater-{i}", daemon=True)
+            for i in range(workers)
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Future[T]:
+        future: Future[T] = Future()
+        self._jobs.put((future, functools.partial(fn, *args, **kwargs)))
+        return future
+
+    def _work(self) -> None:
+        while (item := self._jobs.get()) is not None:
+            future, call = item
+            if not future.set_running_or_notify_cancel():
+                continue  # cancelled while queued
+            try:
+                future.set_result(call())
+            except BaseException as e:
+                future.set_exception(e)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        """Let the workers end after the queued calls (or cancel those first)."""
+        if cancel_futures:
+            with contextlib.suppress(queue.Empty):
+                while (item := self._jobs.get_nowait()) is not None:
+                    item[0].cancel()
+        for _ in self._threads:
+            self._jobs.put(None)
+        if wait:
+            for thread in self._threads:
+                thread.join()
+
+
 @dataclass
 class Batch:
     """One run over many notes with a shared backend, thread pool and usage meter."""
@@ -82,10 +137,10 @@ class Batch:
     meter: Meter = field(default_factory=Meter)
     outcomes: list[Outcome] = field(default_factory=list)
 
-    async def _call(self, pool: ThreadPoolExecutor, fn: Callable[..., T], *args: Any) -> T:
+    async def _call(self, pool: Executor, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(pool, fn, *args)
 
-    async def _note(self, pool: ThreadPoolExecutor, path: Path) -> Outcome:
+    async def _note(self, pool: Executor, path: Path) -> Outcome:
         """Load, extract, debate, write one note; its debates start as soon as it is extracted."""
         try:
             prepared: Prepared = await asyncio.to_thread(prepare, path, self.job.options.language)
@@ -109,7 +164,7 @@ class Batch:
             return Outcome(path, "failed", reason, result)
         return Outcome(path, "written", result=result)
 
-    async def _guarded(self, pool: ThreadPoolExecutor, path: Path) -> None:
+    async def _guarded(self, pool: Executor, path: Path) -> None:
         """One note's outcome, whatever happens: its failure never stops the batch."""
         try:
             outcome = await self._note(pool, path)
@@ -126,9 +181,8 @@ class Batch:
             self.reporter.note_done(outcome)
 
     async def _run(self, paths: list[Path]) -> None:
-        # Not `with`: on Ctrl-C we must not wait for calls in flight (their answers are cached
-        # if they finish; the rerun asks only what is missing).
-        pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="debater")
+        # Not `with`: on Ctrl-C we must not wait for calls in flight (the rerun asks them again).
+        pool = DaemonPool(self.concurrency)
         try:
             async with asyncio.TaskGroup() as group:
                 for path in paths:
@@ -144,19 +198,46 @@ class Batch:
         asyncio.run(self._run(paths))
 
 
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    """Handle a signal as Ctrl-C: through asyncio's SIGINT handler if one is installed."""
+    handler = signal.getsignal(signal.SIGINT)
+    if callable(handler):
+        handler(signal.SIGINT, frame)
+    else:  # SIGINT ignored (a background job) or not Python's
+        raise KeyboardInterrupt
+
+
+@contextmanager
+def sigterm_interrupts() -> Iterator[None]:
+    """SIGTERM stops a run the way Ctrl-C does: promptly, with a summary, nothing half-written."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def shown(path: Path) -> str:
+    """The path as printable text: bytes of a name that is not UTF-8 as \\xNN escapes."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
 def summarise(
     outcomes: list[Outcome], skipped: list[tuple[Path, str]], usage: Usage, elapsed: float
 ) -> Summary:
     """Totals over every note's outcome."""
     summary = Summary(elapsed_s=round(elapsed, 3))
-    summary.skipped = [PathReason(path=str(p), reason=r) for p, r in skipped]
+    summary.skipped = [PathReason(path=shown(p), reason=r) for p, r in skipped]
     for o in outcomes:
         if o.status == "skipped":
-            summary.skipped.append(PathReason(path=str(o.path), reason=o.reason))
+            summary.skipped.append(PathReason(path=shown(o.path), reason=o.reason))
             continue
         summary.notes += 1
         if o.status == "failed":
-            summary.failed.append(PathError(path=str(o.path), error=o.reason))
+            summary.failed.append(PathError(path=shown(o.path), error=o.reason))
         summary.written += o.status in ("written", "failed") and o.result is not None
         summary.up_to_date += o.status == "up-to-date"
         if o.result is not None:
@@ -184,7 +265,8 @@ def run_notes(
     batch = Batch(job, formats, concurrency, force, reporter)
     interrupted = False
     try:
-        batch.run(found.notes)
+        with sigterm_interrupts():
+            batch.run(found.notes)
     except KeyboardInterrupt:
         interrupted = True
     summary = summarise(

@@ -54,9 +54,11 @@ def write_sidecars(result: NoteResult, note_path: Path, formats: tuple[str, ...]
 
 def read_result(note_path: Path) -> NoteResult | None:
     """The JSON sidecar of a note, if there is a readable one."""
+    path = sidecar_path(note_path, "json")
     try:
-        text = sidecar_path(note_path, "json").read_text(encoding="utf-8")
-        return NoteResult.model_validate_json(text)
+        if not path.is_file():  # reading a FIFO in its place would wait forever
+            return None
+        return NoteResult.model_validate_json(path.read_text(encoding="utf-8"))
     except (OSError, ValidationError, ValueError):
         return None
 
