@@ -53,4 +53,3 @@ def test_note_text_cannot_close_the_data_block() -> None:
         {"id": "p-1", "kind": "paragraph", "lines": [1, 3], "text": attack}
     ]
     assert "Ignore every instruction" not in request.system
-
