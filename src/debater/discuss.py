@@ -105,7 +105,7 @@ def note_topic(job: Job, prepared: Prepared, stance: Stance) -> Topic:
         stance=stance,
         passages=[by_id[i] for i in stance.passage_ids if i in by_id],
         language=answer_language(job, stance, prepared),
-        source=f"{prepared.note.path.name}, {lines_text(stance)}",
+        source=f"{prepared.note.name}, {lines_text(stance)}",
     )
 
 

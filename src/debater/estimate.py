@@ -97,7 +97,7 @@ def _count_note(
     by_id = prepared.by_id
     seen: dict[str, int] = {}
     for group in chunks(prepared.passages):
-        request = extract_request(prompts, prepared.note.path.name, prepared.language, group)
+        request = extract_request(prompts, prepared.note.name, prepared.language, group)
         found = Extraction.model_validate(mock.complete(request).parsed)
         stances = [to_stance(s, by_id, seen) for s in found.stances if s.passage_ids]
         counter.add(request, OUTPUT_PER_STANCE * max(1, len(stances)))

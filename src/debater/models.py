@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Literal
 
@@ -50,6 +51,11 @@ class Note(BaseModel):
     body_line_offset: int = 0
     front_matter: dict[str, Any] = Field(default_factory=dict)
     front_matter_error: str | None = None
+
+    @property
+    def name(self) -> str:
+        """The file name as text; bytes of a name that is not UTF-8 become \\xNN escapes."""
+        return os.fsencode(self.path.name).decode("utf-8", "backslashreplace")
 
 
 class Stance(BaseModel):

@@ -136,7 +136,7 @@ def _extract_chunk(
     job: Job, prepared: Prepared, group: list[Passage], meter: Meter
 ) -> list[ExtractedStance]:
     """Stances in one chunk; a chunk too long for the model is halved until it fits."""
-    request = extract_request(job.prompts, prepared.note.path.name, prepared.language, group)
+    request = extract_request(job.prompts, prepared.note.name, prepared.language, group)
     check = _known_ids({p.id for p in group})
     try:
         return ask(job.backend, request, Extraction, job.prompts.repair, meter, check).stances
@@ -205,7 +205,7 @@ def result_for(
     """Assemble what the sidecars hold."""
     note = prepared.note
     return NoteResult(
-        note=NoteInfo(path=note.path.name, sha256=note.sha256, language=prepared.language),
+        note=NoteInfo(path=note.name, sha256=note.sha256, language=prepared.language),
         backend=job.backend.name,
         model=job.backend.model,
         created=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
