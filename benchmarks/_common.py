@@ -15,12 +15,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-import fakellm  # noqa: E402
 from fakellm import FakeLLM  # noqa: E402
-
-# The fake writes headers and body in two sends; with Nagle's algorithm on, the body then waits
-# for the client's delayed ACK (40 ms on Linux), which real API servers never make anyone pay.
-fakellm._Handler.disable_nagle_algorithm = True
 
 SOURCES = [*sorted((ROOT / "notes").glob("*.md")), ROOT / "tests" / "data" / "seed_note.txt"]
 PROVIDER_VARS = ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_BASE_URL")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel
@@ -17,6 +18,7 @@ from debater.backends.base import (
     Request,
     Response,
     TokenUsage,
+    json_schema,
 )
 from debater.backends.sdk_support import (
     ErrorContext,
@@ -123,16 +125,14 @@ class AnthropicBackend(Backend):
 
     def _structured(self, output: type[BaseModel]) -> dict[str, Any]:
         """Ask for `output` by native JSON output, or by forced tool use for older models."""
-        import anthropic
-
         if not self._tool_mode:
-            schema = anthropic.transform_schema(output)
+            schema = _native_schema(output)
             return {"output_config": {"format": {"type": "json_schema", "schema": schema}}}
         name = output.__name__
         tool = {
             "name": name,
             "description": f"Record the answer as a {name}.",
-            "input_schema": output.model_json_schema(),
+            "input_schema": json_schema(output),
         }
         return {"tools": [tool], "tool_choice": {"type": "tool", "name": name}}
 
@@ -185,3 +185,11 @@ def _usage(message: SDKMessage) -> TokenUsage:
         cache_read_tokens=usage.cache_read_input_tokens or 0,
         cache_write_tokens=usage.cache_creation_input_tokens or 0,
     )
+
+
+@lru_cache(maxsize=32)  # the SDK rebuilds the schema from scratch on every call otherwise
+def _native_schema(output: type[BaseModel]) -> dict[str, Any]:
+    import anthropic
+
+    schema: dict[str, Any] = anthropic.transform_schema(output)
+    return schema

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 StopReason = Literal["end", "max_tokens", "refusal", "other"]
+
+
+@lru_cache(maxsize=64)
+def json_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """A model's JSON Schema, built once per model (it is asked for on every request)."""
+    return model.model_json_schema()
 
 
 class Part(BaseModel):
@@ -54,7 +61,7 @@ class Request(BaseModel):
 
     def output_schema(self) -> dict[str, Any] | None:
         """The JSON Schema of the wanted answer, if one is wanted."""
-        return None if self.output is None else self.output.model_json_schema()
+        return None if self.output is None else json_schema(self.output)
 
     def with_messages(self, *extra: Message) -> Request:
         """This request with more messages appended (used for a repair turn)."""

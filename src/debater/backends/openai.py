@@ -6,6 +6,7 @@ import importlib.util
 import json
 import os
 import urllib.request
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
@@ -191,6 +192,7 @@ class OllamaBackend(OpenAIBackend):
             )
 
 
+@lru_cache(maxsize=32)  # building the strict schema costs milliseconds on every request
 def _json_schema_format(output: type[BaseModel]) -> dict[str, Any]:
     """A strict `response_format` for `output`, with the schema as the SDK makes it strict."""
     import openai
