@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -112,3 +115,18 @@ def test_refused_connection_names_the_url(notes: Path) -> None:
     summary = json.loads(result.stdout)
     assert result.exit_code == 1 and len(summary["failed"]) == 3
     assert all("127.0.0.1:9" in f["error"] for f in summary["failed"])
+
+
+def test_a_fully_cached_run_never_imports_the_sdk(notes: Path, fake_llm: FakeLLM) -> None:
+    args = ["run", str(notes), "-b", "openai", "--base-url", fake_llm.url + "/v1", "-q"]
+    code = (
+        "import sys\nfrom debater.cli import app\n"
+        f"try:\n    app({args!r})\nexcept SystemExit:\n    pass\n"
+        "print('openai' in sys.modules)"
+    )
+    env = {**os.environ, "OPENAI_API_KEY": KEY}
+    runs = [
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+        for _ in range(2)
+    ]
+    assert [r.stdout.strip().splitlines()[-1] for r in runs] == ["True", "False"]

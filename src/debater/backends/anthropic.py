@@ -22,11 +22,13 @@ from debater.backends.base import (
 )
 from debater.backends.sdk_support import (
     ErrorContext,
+    LazyClient,
     import_sdk,
     map_sdk_error,
     missing_key,
     normalise_stop,
     parse_object,
+    require_sdk,
 )
 
 if TYPE_CHECKING:
@@ -56,7 +58,7 @@ class AnthropicBackend(Backend):
 
     def __init__(self, options: BackendOptions) -> None:
         key_var, key = _key()
-        sdk: Any = import_sdk("anthropic", "anthropic")
+        require_sdk("anthropic", "anthropic")
         self.model = options.model or self.default_model
         self.base_url = options.base_url or os.environ.get("ANTHROPIC_BASE_URL") or None
         self._tool_mode = options.structured == "tool"
@@ -71,13 +73,19 @@ class AnthropicBackend(Backend):
         )
         credential = {"api_key": key} if key_var == "ANTHROPIC_API_KEY" else {"auth_token": key}
         # An explicit timeout also lifts the SDK's "streaming is required" guard for big max_tokens.
-        self._client: anthropic.Anthropic = sdk.Anthropic(
-            **credential,
-            base_url=self.base_url,
-            timeout=options.timeout,
-            max_retries=options.max_retries,
-            http_client=options.http_client,
+        self._lazy: LazyClient[anthropic.Anthropic] = LazyClient(
+            lambda: import_sdk("anthropic", "anthropic").Anthropic(
+                **credential,
+                base_url=self.base_url,
+                timeout=options.timeout,
+                max_retries=options.max_retries,
+                http_client=options.http_client,
+            )
         )
+
+    @property
+    def _client(self) -> anthropic.Anthropic:
+        return self._lazy.get()
 
     @classmethod
     def status(cls, options: BackendOptions) -> BackendStatus:
@@ -103,7 +111,7 @@ class AnthropicBackend(Backend):
         return self._response(message, request.output)
 
     def close(self) -> None:
-        self._client.close()
+        self._lazy.close()
 
     def _params(self, request: Request) -> dict[str, Any]:
         """The keyword arguments of `messages.create` for `request`."""

@@ -22,12 +22,14 @@ from debater.backends.base import (
 )
 from debater.backends.sdk_support import (
     ErrorContext,
+    LazyClient,
     import_sdk,
     map_sdk_error,
     missing_key,
     normalise_stop,
     parse_object,
     redact,
+    require_sdk,
 )
 
 if TYPE_CHECKING:
@@ -55,7 +57,7 @@ class OpenAIBackend(Backend):
     def __init__(self, options: BackendOptions) -> None:
         self.base_url = self._base_url(options)
         key = self._api_key(self.base_url)
-        sdk: Any = import_sdk("openai", "openai")
+        require_sdk("openai", "openai")
         self.model = options.model or self.default_model
         self._official = _is_official(self.base_url)
         self._errors = ErrorContext(
@@ -66,13 +68,19 @@ class OpenAIBackend(Backend):
             base_url_hint=self.url_hint,
             retries=options.max_retries,
         )  # no secrets listed: redact() always removes the keys set in the environment
-        self._client: openai.OpenAI = sdk.OpenAI(
-            api_key=key,
-            base_url=self.base_url,
-            timeout=options.timeout,
-            max_retries=options.max_retries,
-            http_client=options.http_client,
+        self._lazy: LazyClient[openai.OpenAI] = LazyClient(
+            lambda: import_sdk("openai", "openai").OpenAI(
+                api_key=key,
+                base_url=self.base_url,
+                timeout=options.timeout,
+                max_retries=options.max_retries,
+                http_client=options.http_client,
+            )
         )
+
+    @property
+    def _client(self) -> openai.OpenAI:
+        return self._lazy.get()
 
     @classmethod
     def _base_url(cls, options: BackendOptions) -> str | None:
@@ -114,7 +122,7 @@ class OpenAIBackend(Backend):
         return self._response(completion, request.output)
 
     def close(self) -> None:
-        self._client.close()
+        self._lazy.close()
 
     def _params(self, request: Request) -> dict[str, Any]:
         """The keyword arguments of `chat.completions.create` for `request`."""

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import json
 import os
 import re
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import ModuleType
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 from debater.backends.base import StopReason
 from debater.errors import (
@@ -21,6 +24,7 @@ from debater.errors import (
     UsageError,
 )
 
+C = TypeVar("C")
 SECRET_VARS = ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "OPENAI_API_KEY")
 OTHER_BACKENDS = "mock, anthropic, openai, ollama, langchain"
 
@@ -58,6 +62,31 @@ def import_sdk(module: str, package: str) -> ModuleType:
         raise UsageError(
             f"this backend needs the {package} package: pip install {package}"
         ) from None
+
+
+def require_sdk(module: str, package: str) -> None:
+    """Fail now if an SDK is missing, without paying for its import."""
+    if importlib.util.find_spec(module) is None:
+        raise UsageError(f"this backend needs the {package} package: pip install {package}")
+
+
+class LazyClient(Generic[C]):
+    """An SDK client built on first use: a run answered from the cache never imports the SDK."""
+
+    def __init__(self, build: Callable[[], C]) -> None:
+        self._build = build
+        self._client: C | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> C:
+        with self._lock:
+            if self._client is None:
+                self._client = self._build()
+            return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()  # type: ignore[attr-defined]
 
 
 def env_secrets() -> list[str]:
