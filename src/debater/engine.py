@@ -22,10 +22,10 @@ from pydantic import BaseModel, Field
 
 from debater.discover import find_notes
 from debater.errors import AuthError, BackendError, ModelNotFoundError, NoteError
-from debater.models import NoteResult, Usage
+from debater.models import NoteResult, Stance, StanceResult, Usage
 from debater.output import up_to_date, write_sidecars
 from debater.pipeline import Job, Prepared, debate, extract, prepare, result_for
-from debater.replies import add_replies
+from debater.replies import reply_tree
 from debater.structured import Meter
 
 T = TypeVar("T")
@@ -151,11 +151,8 @@ class Batch:
             return Outcome(path, "up-to-date")
         meter = Meter(parent=self.meter)
         stances = await self._call(pool, extract, self.job, prepared, meter)
-        debated = [self._call(pool, debate, self.job, s, prepared, meter) for s in stances]
+        debated = [self._stance(pool, s, prepared, meter) for s in stances]
         results = list(await asyncio.gather(*debated))
-        if self.job.options.depth > 1:
-            replies = [self._call(pool, add_replies, self.job, r, prepared, meter) for r in results]
-            results = list(await asyncio.gather(*replies))
         result = result_for(self.job, prepared, results, meter)
         await asyncio.to_thread(write_sidecars, result, path, self.formats)
         failed = [s for s in result.stances if s.error]
@@ -163,6 +160,19 @@ class Batch:
             reason = f"{len(failed)} of {len(results)} stances failed: {failed[0].error}"
             return Outcome(path, "failed", reason, result)
         return Outcome(path, "written", result=result)
+
+    async def _stance(
+        self, pool: Executor, stance: Stance, prepared: Prepared, meter: Meter
+    ) -> StanceResult:
+        """Both sides of one stance, then (with --depth) every perspective's replies at once."""
+        result = await self._call(pool, debate, self.job, stance, prepared, meter)
+        if self.job.options.depth <= 1 or result.error:
+            return result
+        trees = [
+            self._call(pool, reply_tree, self.job, result, p, prepared, meter)
+            for p in result.perspectives
+        ]
+        return result.model_copy(update={"perspectives": list(await asyncio.gather(*trees))})
 
     async def _guarded(self, pool: Executor, path: Path) -> None:
         """One note's outcome, whatever happens: its failure never stops the batch."""

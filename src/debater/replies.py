@@ -30,11 +30,9 @@ def _reply_to(
     return p.model_copy(update={"replies": [reply]})
 
 
-def add_replies(job: Job, stance: StanceResult, prepared: Prepared, meter: Meter) -> StanceResult:
-    """The stance with replies under every perspective, `depth - 1` levels deep."""
-    if stance.error or job.options.depth <= 1:
-        return stance
+def reply_tree(
+    job: Job, stance: StanceResult, p: Perspective, prepared: Prepared, meter: Meter
+) -> Perspective:
+    """One perspective of a stance with its replies, `depth - 1` levels deep."""
     language = answer_language(job, stance, prepared)
-    levels = job.options.depth - 1
-    tree = [_reply_to(job, stance, p, language, meter, levels) for p in stance.perspectives]
-    return stance.model_copy(update={"perspectives": tree})
+    return _reply_to(job, stance, p, language, meter, job.options.depth - 1)
