@@ -190,3 +190,8 @@ def test_gb18030_copy_of_the_seed_gives_the_same_stances(tmp_path: Path) -> None
     assert [(s["claim"], s["position"], s["lines"]) for s in json.loads(legacy)] == [
         (s["claim"], s["position"], s["lines"]) for s in json.loads(utf8)
     ]
+
+
+def test_a_missing_path_is_a_usage_error(tmp_path: Path) -> None:
+    code, out, err = _run("run", str(tmp_path / "nope"), "-b", "mock")
+    assert code == 2 and "no such file or folder" in err and out == ""

@@ -47,6 +47,10 @@ def run_command(
     from debater.progress import make_reporter
     from debater.session import open_job
 
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        say(f"no such file or folder: {', '.join(missing)}")
+        return USAGE
     with reported():
         root = notes_root(paths)
         settings = _load(root, flags)
