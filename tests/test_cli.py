@@ -195,3 +195,14 @@ def test_gb18030_copy_of_the_seed_gives_the_same_stances(tmp_path: Path) -> None
 def test_a_missing_path_is_a_usage_error(tmp_path: Path) -> None:
     code, out, err = _run("run", str(tmp_path / "nope"), "-b", "mock")
     assert code == 2 and "no such file or folder" in err and out == ""
+
+
+def test_perspectives_leaves_the_current_folder_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    code, _, _ = _run("perspectives", "Tests should be fast.", "-b", "mock")
+    assert code == 0 and list(work.iterdir()) == []
+    assert (tmp_path / "xdg-cache" / "debater" / "cache").is_dir()

@@ -116,11 +116,17 @@ def _print_estimate(estimate: Any, json_out: bool) -> int:
     return OK
 
 
-def _with_job(folder: Path, flags: dict[str, Any], body: Callable[[Any], int]) -> int:
-    from debater.session import open_job
+def _with_job(
+    folder: Path, flags: dict[str, Any], body: Callable[[Any], int], *, notes: bool = True
+) -> int:
+    """Run `body` with a job for `folder`; without `notes`, cache in the user's cache folder."""
+    from debater.session import open_job, user_cache
 
     with reported():
-        job = open_job(_load(folder, flags), folder)
+        settings = _load(folder, flags)
+        if not notes and settings.cache_dir is None:
+            settings = settings.model_copy(update={"cache_dir": user_cache()})
+        job = open_job(settings, folder)
         try:
             return body(job)
         finally:
@@ -181,7 +187,7 @@ def perspectives_command(claim: str, flags: dict[str, Any], *, json_out: bool) -
         emit(result.model_dump_json(indent=2) if json_out else render_markdown(result))
         return OK
 
-    return _with_job(Path.cwd(), flags, body)
+    return _with_job(Path.cwd(), flags, body, notes=False)
 
 
 def discuss_command(

@@ -46,11 +46,15 @@ def cache_dir(settings: Settings, root: Path) -> Path:
         probe.unlink()
         return wanted
     except OSError:
-        from platformdirs import user_cache_path
+        log.warning("%s is not writable; caching in %s", wanted, user_cache())
+        return user_cache()
 
-        fallback = user_cache_path("debater") / "cache"
-        log.warning("%s is not writable; caching in %s", wanted, fallback)
-        return fallback
+
+def user_cache() -> Path:
+    """The per-user cache folder (`~/.cache/debater/cache` on Linux)."""
+    from platformdirs import user_cache_path
+
+    return user_cache_path("debater") / "cache"
 
 
 def open_backend(settings: Settings, root: Path) -> Backend:
