@@ -1,8 +1,10 @@
 """A fake LLM server speaking the Anthropic Messages and OpenAI Chat Completions wire formats.
 
 It answers sensibly: the wanted schema (`Extraction`, `Debate`, `Reply`) and the prompt text go to
-the offline MockBackend, so a whole pipeline runs through the real SDKs. Faults (429, 500, 529,
-malformed JSON, truncation, refusals) come from a seeded RNG; `script` queues canned replies.
+the offline MockBackend, so a whole pipeline runs through the real SDKs. A request with
+`"stream": true` gets the same answer as server-sent events (the wire formats are in fakewire.py).
+Faults (429, 500, 529, malformed JSON, truncation, refusals) come from a seeded RNG; `script`
+queues canned replies.
 
     python tests/fakellm.py --port 8765 --latency 0.3 --fault-rate 0.1    # for benchmarks
     with FakeLLM() as fake: Anthropic(base_url=fake.url) / OpenAI(base_url=fake.url + "/v1")
@@ -17,9 +19,20 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from fakewire import (
+    Ask,
+    EventStream,
+    anthropic_events,
+    anthropic_message,
+    error_body,
+    openai_chunks,
+    openai_completion,
+    parse_anthropic,
+    parse_openai,
+)
 
 FAULTS = ("rate_limit", "server_error", "overloaded", "malformed", "truncated", "refusal")
 ERROR_FAULTS = {
@@ -33,146 +46,13 @@ PURPOSES = {
     "Reply": "reply",
     "DiscussionSummary": "summary",
 }
-REFUSAL = "I can't help with that request (fake refusal)."
 PROSE = "Sure! Here are my thoughts on the note, in prose rather than JSON."
 MODELS = {
     "object": "list",
     "data": [{"id": "fake-model", "object": "model", "created": 0, "owned_by": "x"}],
 }
-Canned = tuple[int, dict[str, str], Any]  # (status, headers, body: dict/list -> JSON, str -> raw)
-
-
-@dataclass
-class Ask:
-    """What a request asks for, whichever wire format it came in."""
-
-    wire: str  # "anthropic" | "openai"
-    model: str
-    schema: str | None  # name of the wanted answer model, if any
-    tool: bool  # answer through a tool call rather than text
-    system: str
-    messages: list[tuple[str, str]]  # (role, text)
-    cache_prefix: str  # the prompt up to the last cache mark (anthropic) or the system text
-
-
-def _text_of(content: Any) -> str:
-    """Text of a content field: a string or a list of text blocks/parts."""
-    if isinstance(content, str):
-        return content
-    return "".join(b.get("text", "") for b in content or [] if isinstance(b, dict))
-
-
-def parse_anthropic(body: dict[str, Any]) -> Ask:
-    system = body.get("system") or []
-    blocks = [{"type": "text", "text": system}] if isinstance(system, str) else list(system)
-    messages = []
-    for m in body.get("messages", []):
-        content = m.get("content")
-        blocks += [{"text": content}] if isinstance(content, str) else list(content or [])
-        messages.append((m["role"], _text_of(content)))
-    marks = [i for i, b in enumerate(blocks) if isinstance(b, dict) and b.get("cache_control")]
-    prefix = _text_of(blocks[: marks[-1] + 1]) if marks else ""
-    schema = ((body.get("output_config") or {}).get("format") or {}).get("schema") or {}
-    choice = body.get("tool_choice") or {}
-    tool_name = choice.get("name") or (body.get("tools") or [{}])[0].get("name")
-    tool = choice.get("type") in ("tool", "any") and bool(tool_name)
-    name = tool_name if tool else schema.get("title")
-    return Ask("anthropic", body.get("model", ""), name, tool, _text_of(system), messages, prefix)
-
-
-def parse_openai(body: dict[str, Any]) -> Ask:
-    system = [_text_of(m.get("content")) for m in body.get("messages", []) if m["role"] == "system"]
-    messages = [
-        (m["role"], _text_of(m.get("content")))
-        for m in body.get("messages", [])
-        if m["role"] in ("user", "assistant")
-    ]
-    fmt = (body.get("response_format") or {}).get("json_schema") or {}
-    tools = body.get("tools") or []
-    tool_name = tools[0]["function"]["name"] if tools else None
-    text = "\n\n".join(system)
-    schema = tool_name or fmt.get("name")
-    return Ask("openai", body.get("model", ""), schema, bool(tool_name), text, messages, text)
-
-
-def _json_or_none(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except ValueError:
-        return None
-
-
-def tokens(text: str) -> int:
-    return max(1, len(text) // 4)
-
-
-def prompt_tokens(ask: Ask) -> int:
-    return tokens(ask.system + "".join(text for _, text in ask.messages))
-
-
-def anthropic_message(ask: Ask, text: str, stop: str, cached: bool) -> dict[str, Any]:
-    """A Messages API answer; a seen cache prefix counts as read, a new one as written."""
-    prefix = tokens(ask.cache_prefix) if ask.cache_prefix else 0
-    usage = {
-        "input_tokens": max(prompt_tokens(ask) - prefix, 1),
-        "output_tokens": tokens(text),
-        "cache_read_input_tokens": prefix if cached else 0,
-        "cache_creation_input_tokens": 0 if cached else prefix,
-    }
-    content: list[dict[str, Any]] = [{"type": "text", "text": text}] if text else []
-    arguments = _json_or_none(text) if ask.tool and stop == "end_turn" else None
-    if isinstance(arguments, dict):
-        content = [{"type": "tool_use", "id": "toolu_fake", "name": ask.schema, "input": arguments}]
-        stop = "tool_use"
-    body: dict[str, Any] = {
-        "id": "msg_fake",
-        "type": "message",
-        "role": "assistant",
-        "model": ask.model,
-        "content": content,
-        "stop_reason": stop,
-        "stop_sequence": None,
-        "usage": usage,
-    }
-    if stop == "refusal":
-        body["stop_details"] = {"type": "refusal", "category": None, "explanation": REFUSAL}
-    return body
-
-
-def openai_completion(ask: Ask, text: str, finish: str, cached: bool) -> dict[str, Any]:
-    """A Chat Completions answer; a seen system prompt counts as cached, as OpenAI does."""
-    prompt, output = prompt_tokens(ask), tokens(text)
-    usage = {
-        "prompt_tokens": prompt,
-        "completion_tokens": output,
-        "total_tokens": prompt + output,
-        "prompt_tokens_details": {"cached_tokens": tokens(ask.cache_prefix) if cached else 0},
-    }
-    message: dict[str, Any] = {"role": "assistant", "content": text or None, "refusal": None}
-    if finish == "refusal":
-        message["refusal"], finish = REFUSAL, "stop"
-    elif ask.tool and finish == "stop":
-        call = {
-            "id": "call_fake",
-            "type": "function",
-            "function": {"name": ask.schema, "arguments": text},
-        }
-        message.update(content=None, tool_calls=[call])
-        finish = "tool_calls"
-    return {
-        "id": "chatcmpl-fake",
-        "object": "chat.completion",
-        "created": int(time.time()),
-        "model": ask.model,
-        "usage": usage,
-        "choices": [{"index": 0, "finish_reason": finish, "message": message, "logprobs": None}],
-    }
-
-
-def error_body(wire: str, kind: str, message: str, code: str | None = None) -> dict[str, Any]:
-    if wire == "anthropic":
-        return {"type": "error", "error": {"type": kind, "message": message}, "request_id": "req"}
-    return {"error": {"message": message, "type": kind, "param": None, "code": code}}
+# (status, headers, body): a dict or list goes out as JSON, a str as it is, an EventStream as SSE
+Canned = tuple[int, dict[str, str], Any]
 
 
 def masked(key: str) -> str:
@@ -296,7 +176,8 @@ class FakeLLM:
         stops = {"anthropic": ("end_turn", "max_tokens"), "openai": ("stop", "length")}[wire]
         stop = "refusal" if fault == "refusal" else stops[fault == "truncated"]
         build = anthropic_message if wire == "anthropic" else openai_completion
-        return 200, {}, build(ask, text, stop, self._seen(ask.cache_prefix))
+        answer = build(ask, text, stop, self._seen(ask.cache_prefix))
+        return 200, {}, _streamed(wire, answer, body) if body.get("stream") else answer
 
     def _seen(self, prefix: str) -> bool:
         """Whether a cacheable `prefix` came before (a cache read then, else a write)."""
@@ -323,6 +204,13 @@ class FakeLLM:
         return MockBackend(BackendOptions()).complete(request).text
 
 
+def _streamed(wire: str, answer: dict[str, Any], body: dict[str, Any]) -> EventStream:
+    """`answer` as the events its API streams when asked to."""
+    if wire == "anthropic":
+        return anthropic_events(answer)
+    return openai_chunks(answer, bool((body.get("stream_options") or {}).get("include_usage")))
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as the SDKs' connection pools expect
     # Headers and body go out in two sends; with Nagle's algorithm the body would wait for the
@@ -332,6 +220,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: tests and benchmarks read the recorded calls instead."""
+
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except ConnectionError:  # a client that stopped reading a stream before its end
+            self.close_connection = True
 
     def do_GET(self) -> None:
         self._serve("GET")
@@ -348,6 +242,9 @@ class _Handler(BaseHTTPRequestHandler):
         except Exception as exc:  # a bug here must show up in the client's error, not hang it
             status, extra, body = 500, {}, error_body("openai", "api_error", repr(exc))
         fake.count(f"status_{status}")
+        if isinstance(body, EventStream):
+            self._send_events(status, extra, body)
+            return
         data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
         self.send_response(status)
         headers = {"content-type": "application/json", **extra, "content-length": str(len(data))}
@@ -355,6 +252,18 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(data)
+
+    def _send_events(self, status: int, extra: dict[str, str], stream: EventStream) -> None:
+        """Server-sent events, one HTTP chunk each, so every event leaves when it is written."""
+        self.send_response(status)
+        headers = {"content-type": "text/event-stream", **extra, "transfer-encoding": "chunked"}
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        for text in stream.events:
+            data = text.encode()
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+        self.wfile.write(b"0\r\n\r\n")
 
 
 def _fault_args(rate: float, pairs: list[str]) -> dict[str, float]:

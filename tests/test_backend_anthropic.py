@@ -23,7 +23,8 @@ from debater.errors import (
     RateLimitedError,
     UsageError,
 )
-from fakellm import REFUSAL, FakeLLM, error_body
+from fakellm import FakeLLM
+from fakewire import REFUSAL, error_body
 
 KEY = "sk-ant-test-SECRET-0123456789abcdef"
 

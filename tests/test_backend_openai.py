@@ -21,7 +21,8 @@ from debater.errors import (
     ModelNotFoundError,
     RateLimitedError,
 )
-from fakellm import REFUSAL, FakeLLM, error_body
+from fakellm import FakeLLM
+from fakewire import REFUSAL, error_body
 
 KEY = "sk-proj-test-SECRET-0123456789abcdef"
 

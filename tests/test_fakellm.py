@@ -87,6 +87,74 @@ def test_openai_plain_text_and_refusal(fake_llm: FakeLLM) -> None:
     assert ask_openai(fake_llm).choices[0].message.refusal
 
 
+def stream_anthropic(fake: FakeLLM, **extra: Any) -> tuple[list[str], Any]:
+    """The text pieces and the final message of a streamed Messages request."""
+    with strict_anthropic(fake).messages.stream(
+        model="m", max_tokens=100, messages=[{"role": "user", "content": NOTE}], **extra
+    ) as stream:
+        return list(stream.text_stream), stream.get_final_message()
+
+
+def test_anthropic_stream_is_the_same_answer_in_events(fake_llm: FakeLLM) -> None:
+    plain = ask_anthropic(fake_llm).content[0].text
+    pieces, message = stream_anthropic(fake_llm)
+    assert len(pieces) > 1 and "".join(pieces) == plain == message.content[0].text
+    assert message.stop_reason == "end_turn" and message.usage.output_tokens > 1
+    assert fake_llm.stats()["status_200"] == 2
+
+
+@pytest.mark.parametrize("fault", ["truncated", "refusal"])
+def test_anthropic_stream_faults(fake_llm: FakeLLM, fault: str) -> None:
+    fake_llm.faults = {fault: 1.0}
+    _, message = stream_anthropic(fake_llm)
+    assert message.stop_reason == {"truncated": "max_tokens", "refusal": "refusal"}[fault]
+    assert (message.stop_details is not None) == (fault == "refusal")
+
+
+def test_anthropic_stream_of_a_tool_call(fake_llm: FakeLLM) -> None:
+    tool = {"name": "Debate", "input_schema": Debate.model_json_schema()}
+    choice = {"type": "tool", "name": "Debate"}
+    _, message = stream_anthropic(fake_llm, tools=[tool], tool_choice=choice)
+    assert message.stop_reason == "tool_use" and message.content[0].type == "tool_use"
+    Debate.model_validate(message.content[0].input)
+
+
+def test_openai_stream_is_the_same_answer_in_chunks(fake_llm: FakeLLM) -> None:
+    plain = ask_openai(fake_llm).choices[0].message.content
+    chunks = list(ask_openai(fake_llm, stream=True, stream_options={"include_usage": True}))
+    text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    assert len(chunks) > 3 and text == plain
+    assert chunks[-2].choices[0].finish_reason == "stop"
+    assert not chunks[-1].choices and chunks[-1].usage.completion_tokens > 0
+
+
+@pytest.mark.parametrize("fault", ["truncated", "refusal"])
+def test_openai_stream_faults(fake_llm: FakeLLM, fault: str) -> None:
+    fake_llm.faults = {fault: 1.0}
+    chunks = list(ask_openai(fake_llm, stream=True))
+    refusal = "".join(c.choices[0].delta.refusal or "" for c in chunks)
+    assert chunks[-1].choices[0].finish_reason == {"truncated": "length", "refusal": "stop"}[fault]
+    assert bool(refusal) == (fault == "refusal")
+
+
+def test_openai_stream_of_a_tool_call(fake_llm: FakeLLM) -> None:
+    tools = [openai.pydantic_function_tool(Reply)]
+    with strict_openai(fake_llm).chat.completions.stream(
+        model="m", messages=[{"role": "user", "content": NOTE}], tools=tools
+    ) as stream:
+        completion = stream.get_final_completion()
+    calls = completion.choices[0].message.tool_calls or []
+    assert completion.choices[0].finish_reason == "tool_calls"
+    Reply.model_validate(calls[0].function.parsed_arguments)
+
+
+def test_stream_errors_come_before_the_stream(fake_llm: FakeLLM) -> None:
+    fake_llm.faults = {"overloaded": 1.0}
+    with pytest.raises(openai.InternalServerError):
+        ask_openai(fake_llm, stream=True)
+    assert fake_llm.calls[-1]["json"]["stream"] is True
+
+
 def test_errors_have_the_real_shape(fake_llm: FakeLLM) -> None:
     fake_llm.faults = {"overloaded": 1.0}
     with pytest.raises(anthropic.OverloadedError) as caught:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -25,9 +26,11 @@ from debater.backends.sdk_support import (
     LazyClient,
     import_sdk,
     map_sdk_error,
+    map_stream_error,
     missing_key,
     normalise_stop,
     parse_object,
+    raise_for_stop,
     require_sdk,
 )
 
@@ -109,6 +112,34 @@ class AnthropicBackend(Backend):
         if not isinstance(message, anthropic.types.Message) or message.content is None:
             raise self._errors.error("bad_answer", "")
         return self._response(message, request.output)
+
+    def stream(self, request: Request) -> Iterator[str]:
+        """Free-text answers as the server sends them; structured ones all at once."""
+        if request.output is not None:
+            return super().stream(request)
+        return self._stream_text(request)
+
+    def _stream_text(self, request: Request) -> Iterator[str]:
+        import anthropic
+        import httpx2
+
+        stop, refusal, events = None, "", 0
+        try:
+            with self._client.messages.create(**self._params(request), stream=True) as stream:
+                for event in stream:
+                    events += 1
+                    if event.type == "content_block_delta" and event.delta.type == "text_delta":
+                        yield event.delta.text
+                    elif event.type == "message_delta":
+                        stop, details = event.delta.stop_reason, event.delta.stop_details
+                        refusal = (details.explanation or "") if details else ""
+        except (anthropic.APIError, httpx2.TransportError) as exc:
+            raise map_stream_error(exc, anthropic, self._errors, events > 0) from None
+        except json.JSONDecodeError:
+            raise self._errors.error("bad_answer", "not JSON") from None
+        if not events:  # a proxy's page, say: no events in it
+            raise self._errors.error("bad_answer", "no stream events")
+        raise_for_stop(stop, self._errors, refusal)
 
     def close(self) -> None:
         self._lazy.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import json
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from pydantic import BaseModel, ValidationError
@@ -22,6 +23,7 @@ from debater.backends.sdk_support import (
     ErrorKind,
     import_sdk,
     normalise_stop,
+    raise_for_stop,
     redact,
     server_detail,
 )
@@ -144,6 +146,28 @@ class LangChainBackend(Backend):
         except ModelError as exc:
             raise self._errors.error(_kind_of(exc), server_detail(exc)) from None
 
+    def stream(self, request: Request) -> Iterator[str]:
+        """Free-text answers as the model yields them; structured ones all at once."""
+        if request.output is not None:
+            return super().stream(request)
+        return self._stream_text(request)
+
+    def _stream_text(self, request: Request) -> Iterator[str]:
+        from langchain_core.exceptions import ModelError, ModelRefusalError
+
+        reason, refusal = None, ""
+        try:
+            for chunk in self._chat.stream(self._messages(request)):
+                reason = _finish_reason(chunk) or reason
+                refusal += chunk.additional_kwargs.get("refusal") or ""
+                if chunk.text:
+                    yield chunk.text
+        except ModelRefusalError as exc:
+            raise self._errors.error("refusal", server_detail(exc)) from None
+        except ModelError as exc:
+            raise self._errors.error(_kind_of(exc), server_detail(exc)) from None
+        raise_for_stop(reason, self._errors, refusal)
+
     def _messages(self, request: Request) -> list[BaseMessage]:
         from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
@@ -171,13 +195,8 @@ class LangChainBackend(Backend):
         return self._response(raw, _raw_answer(raw), None)
 
     def _response(self, raw: AIMessage, text: str, parsed: dict[str, Any] | None) -> Response:
-        metadata = raw.response_metadata or {}
-        reason = next(
-            (metadata[k] for k in ("stop_reason", "finish_reason", "done_reason") if k in metadata),
-            None,
-        )
         refusal = raw.additional_kwargs.get("refusal")
-        stop = "refusal" if refusal else normalise_stop(reason)
+        stop = "refusal" if refusal else normalise_stop(_finish_reason(raw))
         if stop == "refusal":
             refusal, parsed = refusal or text or "the model declined to answer", None
         return Response(
@@ -200,6 +219,13 @@ def _raw_answer(raw: AIMessage) -> str:
     if raw.invalid_tool_calls:
         return str(raw.invalid_tool_calls[0].get("args") or "")
     return raw.text
+
+
+def _finish_reason(raw: BaseMessage) -> str | None:
+    """Why the model stopped, under whichever name the provider's integration uses."""
+    metadata = raw.response_metadata or {}
+    keys = ("stop_reason", "finish_reason", "done_reason")
+    return next((metadata[k] for k in keys if metadata.get(k)), None)
 
 
 def _kind_of(exc: Exception) -> ErrorKind:

@@ -6,6 +6,7 @@ import importlib.util
 import json
 import os
 import urllib.request
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
@@ -25,9 +26,11 @@ from debater.backends.sdk_support import (
     LazyClient,
     import_sdk,
     map_sdk_error,
+    map_stream_error,
     missing_key,
     normalise_stop,
     parse_object,
+    raise_for_stop,
     redact,
     require_sdk,
 )
@@ -120,6 +123,37 @@ class OpenAIBackend(Backend):
         if not isinstance(completion, ChatCompletion) or completion.choices is None:
             raise self._errors.error("bad_answer", "")
         return self._response(completion, request.output)
+
+    def stream(self, request: Request) -> Iterator[str]:
+        """Free-text answers as the server sends them; structured ones all at once."""
+        if request.output is not None:
+            return super().stream(request)
+        return self._stream_text(request)
+
+    def _stream_text(self, request: Request) -> Iterator[str]:
+        import openai
+
+        finish, refusal, chunks = None, "", 0
+        try:
+            with self._client.chat.completions.create(
+                **self._params(request), stream=True
+            ) as stream:
+                for chunk in stream:
+                    chunks += 1
+                    if not chunk.choices:  # the closing usage chunk has none
+                        continue
+                    choice = chunk.choices[0]
+                    finish = choice.finish_reason or finish
+                    refusal += choice.delta.refusal or ""
+                    if choice.delta.content:
+                        yield choice.delta.content
+        except openai.APIError as exc:
+            raise map_stream_error(exc, openai, self._errors, chunks > 0) from None
+        except json.JSONDecodeError:
+            raise self._errors.error("bad_answer", "not JSON") from None
+        if not chunks:  # a server that ignores "stream": its answer holds no events
+            raise self._errors.error("bad_answer", "no stream events")
+        raise_for_stop(finish, self._errors, refusal)
 
     def close(self) -> None:
         self._lazy.close()

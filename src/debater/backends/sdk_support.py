@@ -21,6 +21,8 @@ from debater.errors import (
     ContextTooLongError,
     ModelNotFoundError,
     RateLimitedError,
+    RefusalError,
+    TruncatedError,
     UsageError,
 )
 
@@ -51,6 +53,9 @@ ErrorKind = Literal[
     "connection",
     "timeout",
     "bad_answer",
+    "truncated",
+    "refusal",
+    "interrupted",
 ]
 
 
@@ -209,6 +214,9 @@ class ErrorContext:
                 f"{self.provider} at {self.base_url} did not answer in time {tries}{said}: "
                 f"the server may be overloaded; try later or check {self.base_url_hint}"
             ),
+            "truncated": f"{self.model}'s answer was cut off at the output token limit{said}",
+            "refusal": f"{self.model} declined to answer{said}",
+            "interrupted": f"{self.provider} broke off the answer{said}; try again",
         }
         return messages[kind]
 
@@ -222,6 +230,8 @@ _ERROR_TYPES: dict[ErrorKind, type[BackendError]] = {
     "server": RateLimitedError,
     "connection": BackendConnectionError,
     "timeout": BackendConnectionError,
+    "truncated": TruncatedError,
+    "refusal": RefusalError,
 }
 
 
@@ -229,10 +239,43 @@ def map_sdk_error(exc: Exception, sdk: ModuleType, ctx: ErrorContext) -> Backend
     """Turn an anthropic or openai SDK exception (same hierarchy names) into a debater error."""
     if isinstance(exc, sdk.APIStatusError):
         detail = server_detail(exc)
+        if exc.status_code < 400:  # an error event inside a stream that had begun well
+            return ctx.error("interrupted", detail)
         return ctx.error(kind_of_status(exc.status_code, detail), detail, exc.status_code)
     if isinstance(exc, sdk.APITimeoutError):
         return ctx.error("timeout", "")
     if isinstance(exc, sdk.APIConnectionError):
-        reason = str(exc.__cause__ or exc).strip()
-        return ctx.error("connection", reason.splitlines()[0] if reason else "")
+        return ctx.error("connection", _first_line(exc.__cause__ or exc))
     return BackendError(redact(f"{ctx.provider} call failed: {server_detail(exc)}", ctx.secrets))
+
+
+def map_stream_error(
+    exc: Exception, sdk: ModuleType, ctx: ErrorContext, started: bool
+) -> BackendError:
+    """`map_sdk_error` for a stream: a connection lost once events came broke the answer off.
+
+    openai wraps errors that happen while the body is read; anthropic lets httpx2's through.
+    """
+    import httpx2
+
+    lost = started and isinstance(exc, sdk.APIConnectionError)
+    if lost or isinstance(exc, httpx2.TransportError):
+        return ctx.error("interrupted", _first_line(exc.__cause__ or exc))
+    return map_sdk_error(exc, sdk, ctx)
+
+
+def _first_line(exc: BaseException) -> str:
+    reason = str(exc).strip()
+    return reason.splitlines()[0] if reason else ""
+
+
+def raise_for_stop(reason: str | None, ctx: ErrorContext, refusal: str = "") -> None:
+    """After a stream's last piece: raise unless it ended normally, so it is never cached."""
+    stop = "refusal" if refusal else normalise_stop(reason)
+    if stop == "max_tokens":
+        raise ctx.error("truncated", "")
+    if stop == "refusal":
+        said = refusal or ("content filter" if reason == "content_filter" else "")
+        raise ctx.error("refusal", said)
+    if stop == "other":
+        raise ctx.error("interrupted", reason or "")
