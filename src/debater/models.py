@@ -97,11 +97,6 @@ class Usage(BaseModel):
     cache_read_tokens: int = 0
     cache_write_tokens: int = 0
 
-    def add(self, other: Usage) -> None:
-        """Add another tally into this one."""
-        for name in Usage.model_fields:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-
 
 class StanceResult(Stance):
     """A stance with the perspectives found for it, or the reason none were."""

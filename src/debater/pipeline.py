@@ -214,12 +214,3 @@ def result_for(
         stances=stances,
         usage=meter.snapshot(),
     )
-
-
-def analyse(job: Job, path: Path) -> NoteResult:
-    """One note, start to finish, one call at a time (the batch engine runs calls concurrently)."""
-    prepared = prepare(path, job.options.language)
-    meter = Meter()
-    stances = extract(job, prepared, meter)
-    results = [debate(job, s, prepared, meter) for s in stances]
-    return result_for(job, prepared, results, meter)
