@@ -9,7 +9,14 @@ from typing import Any
 
 from typer.testing import CliRunner
 
+from debater.backends.base import BackendOptions, Request, Response
+from debater.backends.mock import MockBackend
+from debater.cache import CachedBackend
+from debater.calls import Prompts
 from debater.cli import app
+from debater.engine import run_notes
+from debater.errors import BackendConnectionError
+from debater.pipeline import Job, Options
 
 SEED = Path(__file__).parent / "data" / "seed_note.txt"
 runner = CliRunner()
@@ -79,3 +86,36 @@ def test_reply_calls_are_cached(tmp_path: Path) -> None:
     again = _run(folder, "--depth", "2", "--force")
     assert first["requests"] == first["stances"] * 7 + 1  # debate + 6 replies each, 1 extract
     assert again["requests"] == 0 and again["cache_hits"] == first["requests"]
+
+
+class NoReplies(MockBackend):
+    """The mock, except that every reply call fails like a server that keeps timing out."""
+
+    failing = True
+
+    def __init__(self) -> None:
+        super().__init__(BackendOptions())
+        self.asked: list[str] = []
+
+    def complete(self, request: Request) -> Response:
+        self.asked.append(request.purpose)
+        if request.purpose == "reply" and self.failing:
+            raise BackendConnectionError("timed out")
+        return super().complete(request)
+
+
+def test_a_missing_reply_is_reported_and_asked_again_next_run(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    backend = NoReplies()
+    job = Job(CachedBackend(backend, tmp_path / "cache"), Prompts.load(), Options(depth=2))
+    first = run_notes(job, [folder])
+    assert first.failed and "no reply: timed out" in first.failed[0].error
+    data = json.loads(next(folder.glob("*.perspectives.json")).read_text())
+    errors = [p["error"] for s in data["stances"] for p in s["perspectives"]]
+    assert errors and all(e == "no reply: timed out" for e in errors)
+    assert (
+        "*Missing reply:* no reply: timed out" in next(folder.glob("*.perspectives.md")).read_text()
+    )
+    backend.failing, backend.asked = False, []
+    second = run_notes(job, [folder])
+    assert not second.failed and set(backend.asked) == {"reply"}

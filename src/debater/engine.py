@@ -155,9 +155,9 @@ class Batch:
         results = list(await asyncio.gather(*debated))
         result = result_for(self.job, prepared, results, meter)
         await asyncio.to_thread(write_sidecars, result, path, self.formats)
-        failed = [s for s in result.stances if s.error]
+        failed = [s.failures() for s in result.stances if s.failures()]
         if failed:
-            reason = f"{len(failed)} of {len(results)} stances failed: {failed[0].error}"
+            reason = f"{len(failed)} of {len(results)} stances failed: {failed[0][0]}"
             return Outcome(path, "failed", reason, result)
         return Outcome(path, "written", result=result)
 

@@ -74,7 +74,10 @@ class Stance(BaseModel):
 
 
 class Perspective(BaseModel):
-    """One steelmanned argument for or against a stance, possibly with replies beneath it."""
+    """One steelmanned argument for or against a stance, possibly with replies beneath it.
+
+    `error` says why the reply asked for under it is missing.
+    """
 
     side: Side
     title: str
@@ -84,6 +87,12 @@ class Perspective(BaseModel):
     strength_reason: str = ""
     holders: list[str] = Field(default_factory=list)
     replies: list[Perspective] = Field(default_factory=list)
+    error: str | None = None
+
+    def failures(self) -> list[str]:
+        """Why replies are missing anywhere in this perspective's tree."""
+        own = [self.error] if self.error else []
+        return own + [f for reply in self.replies for f in reply.failures()]
 
 
 class Usage(BaseModel):
@@ -105,6 +114,12 @@ class StanceResult(Stance):
     would_change_mind: list[str] = Field(default_factory=list)
     perspectives: list[Perspective] = Field(default_factory=list)
     error: str | None = None
+
+    def failures(self) -> list[str]:
+        """What could not be asked for this stance: its perspectives, or replies under them."""
+        if self.error:
+            return [self.error]
+        return [f for p in self.perspectives for f in p.failures()]
 
 
 class NoteInfo(BaseModel):

@@ -68,7 +68,7 @@ def up_to_date(note_path: Path, sha256: str, fingerprint: str, formats: tuple[st
     previous = read_result(note_path)
     if previous is None or previous.note.sha256 != sha256 or previous.fingerprint != fingerprint:
         return False
-    if any(s.error for s in previous.stances):
+    if any(s.failures() for s in previous.stances):
         return False
     return all(sidecar_path(note_path, fmt).is_file() for fmt in formats)
 

@@ -64,6 +64,8 @@ def _node(p: Perspective, pad: str) -> list[str]:
         lines.append(f"{pad}*Strength:* {_escape(p.strength_reason)}")
     if p.holders:
         lines.append(f"{pad}*Held by:* {_escape(', '.join(p.holders))}")
+    if p.error:
+        lines.append(f"{pad}*Missing reply:* {_escape(p.error)}")
     for reply in p.replies:
         label = "Objection" if reply.side == "oppose" else "Reply"
         meta = f"{reply.kind}, {reply.strength}"

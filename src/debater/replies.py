@@ -23,8 +23,8 @@ def _reply_to(
         found = ask(job.backend, request, Reply, job.prompts.repair, meter)
     except (AuthError, ModelNotFoundError):
         raise
-    except BackendError:
-        return p  # a missing reply leaves the perspective as it was; the stance still stands
+    except BackendError as e:
+        return p.model_copy(update={"error": f"no reply: {e}"})  # re-asked on the next run
     reply = Perspective(side=OTHER_SIDE[p.side], holders=[], **found.model_dump())  # type: ignore[arg-type]
     reply = _reply_to(job, stance, reply, language, meter, depth - 1)
     return p.model_copy(update={"replies": [reply]})
