@@ -133,7 +133,13 @@ class Backend(ABC):
         """Send one request and return the answer; raise a `debater.errors.BackendError`."""
 
     def stream(self, request: Request) -> Iterator[str]:
-        """The free-text answer in pieces as they arrive; by default all at once."""
+        """The answer in pieces as they arrive; a structured answer always comes whole."""
+        if request.output is not None:
+            return iter((self.complete(request).text,))
+        return self.stream_text(request)
+
+    def stream_text(self, request: Request) -> Iterator[str]:
+        """A free-text answer in pieces; by default all at once (override to really stream)."""
         yield self.complete(request).text
 
     def close(self) -> None:  # noqa: B027 - most backends hold nothing to release

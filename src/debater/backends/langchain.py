@@ -146,13 +146,7 @@ class LangChainBackend(Backend):
         except ModelError as exc:
             raise self._errors.error(_kind_of(exc), server_detail(exc)) from None
 
-    def stream(self, request: Request) -> Iterator[str]:
-        """Free-text answers as the model yields them; structured ones all at once."""
-        if request.output is not None:
-            return super().stream(request)
-        return self._stream_text(request)
-
-    def _stream_text(self, request: Request) -> Iterator[str]:
+    def stream_text(self, request: Request) -> Iterator[str]:
         from langchain_core.exceptions import ModelError, ModelRefusalError
 
         reason, refusal = None, ""

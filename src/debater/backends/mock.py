@@ -247,7 +247,7 @@ class MockBackend(Backend):
                 f"which does not fit {request.output.__name__}: {e.errors()[0]['msg']}"
             ) from e
 
-    def stream(self, request: Request) -> Iterator[str]:
+    def stream_text(self, request: Request) -> Iterator[str]:
         """The answer word by word, as a streaming provider would send it."""
         yield from re.findall(r"\S+\s*|\s+", self.complete(request).text)
 

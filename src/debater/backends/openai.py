@@ -124,13 +124,7 @@ class OpenAIBackend(Backend):
             raise self._errors.error("bad_answer", "")
         return self._response(completion, request.output)
 
-    def stream(self, request: Request) -> Iterator[str]:
-        """Free-text answers as the server sends them; structured ones all at once."""
-        if request.output is not None:
-            return super().stream(request)
-        return self._stream_text(request)
-
-    def _stream_text(self, request: Request) -> Iterator[str]:
+    def stream_text(self, request: Request) -> Iterator[str]:
         import openai
 
         finish, refusal, chunks = None, "", 0
