@@ -1,14 +1,16 @@
 """The wire formats the fake server speaks: requests read, answers and event streams built.
 
 Anthropic Messages and OpenAI Chat Completions, as JSON bodies or, when the request says
-`"stream": true`, as the server-sent events each API streams the same answer in.
+`"stream": true`, as the server-sent events each API streams the same answer in; Ollama's native
+chat answers as JSON or NDJSON lines.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 REFUSAL = "I can't help with that request (fake refusal)."
@@ -19,20 +21,70 @@ PIECE = 16  # characters per streamed piece: several pieces for any answer, in a
 class Ask:
     """What a request asks for, whichever wire format it came in."""
 
-    wire: str  # "anthropic" | "openai"
+    wire: str  # "anthropic" | "openai" | "ollama"
     model: str
     schema: str | None  # name of the wanted answer model, if any
     tool: bool  # answer through a tool call rather than text
     system: str
     messages: list[tuple[str, str]]  # (role, text)
-    cache_prefix: str  # the prompt up to the last cache mark (anthropic) or the system text
+
+
+@dataclass
+class Reply:
+    """What the model answers: its text, why it stopped, and the usage the API reports."""
+
+    text: str
+    stop: str  # the wire's stop reason: end_turn / max_tokens / refusal, stop / length / refusal
+    usage: dict[str, Any]
+    thinking: int = 0  # thinking tokens spent before the text (Anthropic)
+    display: str = "omitted"  # how the thinking block shows: "omitted" or "summarized"
 
 
 @dataclass
 class EventStream:
-    """A `text/event-stream` body: the server sends it one event at a time."""
+    """A streamed body: the server sends it one event (or NDJSON line) at a time."""
 
     events: list[str]
+    content_type: str = "text/event-stream"
+
+
+@dataclass
+class Usage:
+    """Token counts of one answer, as each wire format reports them."""
+
+    input: int = 0  # uncached prompt tokens
+    cache_read: int = 0
+    cache_write: int = 0
+    output: int = 0  # thinking or reasoning included
+    thinking: int = 0
+    by_ttl: dict[str, int] = field(default_factory=dict)
+
+    def anthropic(self) -> dict[str, Any]:
+        usage: dict[str, Any] = {
+            "input_tokens": self.input,
+            "output_tokens": self.output,
+            "cache_read_input_tokens": self.cache_read,
+            "cache_creation_input_tokens": self.cache_write,
+            "cache_creation": {
+                "ephemeral_5m_input_tokens": self.by_ttl.get("5m", 0),
+                "ephemeral_1h_input_tokens": self.by_ttl.get("1h", 0),
+            },
+        }
+        if self.thinking:  # anthropic types/output_tokens_details.py
+            usage["output_tokens_details"] = {"thinking_tokens": self.thinking}
+        return usage
+
+    def openai(self, details: bool = True) -> dict[str, Any]:
+        prompt = self.input + self.cache_read
+        usage: dict[str, Any] = {
+            "prompt_tokens": prompt,
+            "completion_tokens": self.output,
+            "total_tokens": prompt + self.output,
+        }
+        if details:  # openai types/completion_usage.py; Ollama reports no details
+            usage["prompt_tokens_details"] = {"cached_tokens": self.cache_read}
+            usage["completion_tokens_details"] = {"reasoning_tokens": self.thinking}
+        return usage
 
 
 def _text_of(content: Any) -> str:
@@ -44,35 +96,28 @@ def _text_of(content: Any) -> str:
 
 def parse_anthropic(body: dict[str, Any]) -> Ask:
     system = body.get("system") or []
-    blocks = [{"type": "text", "text": system}] if isinstance(system, str) else list(system)
-    messages = []
-    for m in body.get("messages", []):
-        content = m.get("content")
-        blocks += [{"text": content}] if isinstance(content, str) else list(content or [])
-        messages.append((m["role"], _text_of(content)))
-    marks = [i for i, b in enumerate(blocks) if isinstance(b, dict) and b.get("cache_control")]
-    prefix = _text_of(blocks[: marks[-1] + 1]) if marks else ""
+    messages = [(m["role"], _text_of(m.get("content"))) for m in body.get("messages", [])]
     schema = ((body.get("output_config") or {}).get("format") or {}).get("schema") or {}
     choice = body.get("tool_choice") or {}
     tool_name = choice.get("name") or (body.get("tools") or [{}])[0].get("name")
     tool = choice.get("type") in ("tool", "any") and bool(tool_name)
     name = tool_name if tool else schema.get("title")
-    return Ask("anthropic", body.get("model", ""), name, tool, _text_of(system), messages, prefix)
+    return Ask("anthropic", body.get("model", ""), name, tool, _text_of(system), messages)
 
 
-def parse_openai(body: dict[str, Any]) -> Ask:
-    system = [_text_of(m.get("content")) for m in body.get("messages", []) if m["role"] == "system"]
-    messages = [
-        (m["role"], _text_of(m.get("content")))
-        for m in body.get("messages", [])
-        if m["role"] in ("user", "assistant")
-    ]
+def parse_openai(body: dict[str, Any], wire: str = "openai") -> Ask:
+    """A Chat Completions request; Ollama's native /api/chat has the same messages."""
+    messages = body.get("messages", [])
+    system = [_text_of(m.get("content")) for m in messages if m["role"] == "system"]
+    talk = [(m["role"], _text_of(m.get("content"))) for m in messages if m["role"] != "system"]
     fmt = (body.get("response_format") or {}).get("json_schema") or {}
     tools = body.get("tools") or []
     tool_name = tools[0]["function"]["name"] if tools else None
-    text = "\n\n".join(system)
     schema = tool_name or fmt.get("name")
-    return Ask("openai", body.get("model", ""), schema, bool(tool_name), text, messages, text)
+    if isinstance(body.get("format"), dict):  # Ollama's native `format`: a JSON schema
+        schema = body["format"].get("title")
+    text = "\n\n".join(system)
+    return Ask(wire, body.get("model", ""), schema, bool(tool_name), text, talk)
 
 
 def _json_or_none(text: str) -> Any:
@@ -82,28 +127,24 @@ def _json_or_none(text: str) -> Any:
         return None
 
 
-def tokens(text: str) -> int:
-    return max(1, len(text) // 4)
+def _thinking_block(reply: Reply) -> dict[str, Any]:
+    """The thinking block that opens an answer; its text is empty when display is omitted."""
+    summary = f"(fake thinking summary: {reply.thinking} tokens)"
+    thinking = summary if reply.display == "summarized" else ""
+    signature = "sig_fake_" + hashlib.sha256(str(reply.thinking).encode()).hexdigest()[:24]
+    return {"type": "thinking", "thinking": thinking, "signature": signature}
 
 
-def prompt_tokens(ask: Ask) -> int:
-    return tokens(ask.system + "".join(text for _, text in ask.messages))
-
-
-def anthropic_message(ask: Ask, text: str, stop: str, cached: bool) -> dict[str, Any]:
-    """A Messages API answer; a seen cache prefix counts as read, a new one as written."""
-    prefix = tokens(ask.cache_prefix) if ask.cache_prefix else 0
-    usage = {
-        "input_tokens": max(prompt_tokens(ask) - prefix, 1),
-        "output_tokens": tokens(text),
-        "cache_read_input_tokens": prefix if cached else 0,
-        "cache_creation_input_tokens": 0 if cached else prefix,
-    }
-    content: list[dict[str, Any]] = [{"type": "text", "text": text}] if text else []
-    arguments = _json_or_none(text) if ask.tool and stop == "end_turn" else None
+def anthropic_message(ask: Ask, reply: Reply) -> dict[str, Any]:
+    """A Messages API answer: a thinking block when the model thought, then text or a tool call."""
+    stop = reply.stop
+    content: list[dict[str, Any]] = [{"type": "text", "text": reply.text}] if reply.text else []
+    arguments = _json_or_none(reply.text) if ask.tool and stop == "end_turn" else None
     if isinstance(arguments, dict):
         content = [{"type": "tool_use", "id": "toolu_fake", "name": ask.schema, "input": arguments}]
         stop = "tool_use"
+    if reply.thinking:
+        content.insert(0, _thinking_block(reply))
     body: dict[str, Any] = {
         "id": "msg_fake",
         "type": "message",
@@ -112,50 +153,67 @@ def anthropic_message(ask: Ask, text: str, stop: str, cached: bool) -> dict[str,
         "content": content,
         "stop_reason": stop,
         "stop_sequence": None,
-        "usage": usage,
+        "usage": reply.usage,
     }
     if stop == "refusal":
         body["stop_details"] = {"type": "refusal", "category": None, "explanation": REFUSAL}
     return body
 
 
-def openai_completion(ask: Ask, text: str, finish: str, cached: bool) -> dict[str, Any]:
-    """A Chat Completions answer; a seen system prompt counts as cached, as OpenAI does."""
-    prompt, output = prompt_tokens(ask), tokens(text)
-    usage = {
-        "prompt_tokens": prompt,
-        "completion_tokens": output,
-        "total_tokens": prompt + output,
-        "prompt_tokens_details": {"cached_tokens": tokens(ask.cache_prefix) if cached else 0},
-    }
-    message: dict[str, Any] = {"role": "assistant", "content": text or None, "refusal": None}
+def openai_completion(ask: Ask, reply: Reply, **extra: Any) -> dict[str, Any]:
+    """A Chat Completions answer (`extra`: fields a compatible server adds)."""
+    finish = reply.stop
+    message: dict[str, Any] = {"role": "assistant", "content": reply.text or None, "refusal": None}
     if finish == "refusal":
         message["refusal"], finish = REFUSAL, "stop"
     elif ask.tool and finish == "stop":
         call = {
             "id": "call_fake",
             "type": "function",
-            "function": {"name": ask.schema, "arguments": text},
+            "function": {"name": ask.schema, "arguments": reply.text},
         }
         message.update(content=None, tool_calls=[call])
         finish = "tool_calls"
+    choice = {"index": 0, "finish_reason": finish, "message": message, "logprobs": None}
     return {
         "id": "chatcmpl-fake",
         "object": "chat.completion",
         "created": int(time.time()),
         "model": ask.model,
-        "usage": usage,
-        "choices": [{"index": 0, "finish_reason": finish, "message": message, "logprobs": None}],
+        "usage": reply.usage,
+        "choices": [choice],
+        **extra,
     }
 
 
-def error_body(wire: str, kind: str, message: str, code: str | None = None) -> dict[str, Any]:
+def ollama_chat(model: str, text: str, done: bool, **final: Any) -> dict[str, Any]:
+    """One object of Ollama's /api/chat answer (api/types.go ChatResponse; Metrics when done)."""
+    body: dict[str, Any] = {
+        "model": model,
+        "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "message": {"role": "assistant", "content": text},
+        "done": done,
+    }
+    return {**body, **final}
+
+
+def ollama_lines(model: str, text: str, **final: Any) -> EventStream:
+    """An /api/chat answer as the NDJSON lines Ollama streams (ollama/_client.py reads lines)."""
+    lines = [ollama_chat(model, p, False) for p in stream_pieces(text)]
+    lines.append(ollama_chat(model, "", True, **final))
+    return EventStream([json.dumps(line) + "\n" for line in lines], "application/x-ndjson")
+
+
+def error_body(
+    wire: str, kind: str, message: str, code: str | None = None, param: str | None = None
+) -> dict[str, Any]:
+    """An error answer: Anthropic's shape, or OpenAI's (which Ollama's /v1 copies)."""
     if wire == "anthropic":
         return {"type": "error", "error": {"type": kind, "message": message}, "request_id": "req"}
-    return {"error": {"message": message, "type": kind, "param": None, "code": code}}
+    return {"error": {"message": message, "type": kind, "param": param, "code": code}}
 
 
-def pieces(text: str) -> list[str]:
+def stream_pieces(text: str) -> list[str]:
     """`text` cut into the pieces a stream sends it in."""
     return [text[i : i + PIECE] for i in range(0, len(text), PIECE)]
 
@@ -175,6 +233,7 @@ def anthropic_events(message: dict[str, Any]) -> EventStream:
     usage = message["usage"]
     start = {**message, "content": [], "stop_reason": None, "usage": {**usage, "output_tokens": 1}}
     start.pop("stop_details", None)
+    start["usage"].pop("output_tokens_details", None)
     events = [{"type": "message_start", "message": start}]
     for index, block in enumerate(message["content"]):
         events += _block_events(index, block)
@@ -184,19 +243,37 @@ def anthropic_events(message: dict[str, Any]) -> EventStream:
 
 
 def _block_events(index: int, block: dict[str, Any]) -> list[dict[str, Any]]:
-    """A content block: its empty start, its text or tool input in pieces, its stop."""
+    """A content block: its empty start, its content in pieces, its stop."""
+    if block["type"] == "thinking":
+        return _thinking_events(index, block)
     tool = block["type"] == "tool_use"
     empty = {**block, "input": {}} if tool else {**block, "text": ""}
     text = json.dumps(block["input"]) if tool else block["text"]
-    kind, field = ("input_json_delta", "partial_json") if tool else ("text_delta", "text")
+    kind, name = ("input_json_delta", "partial_json") if tool else ("text_delta", "text")
     return [
         {"type": "content_block_start", "index": index, "content_block": empty},
-        *(
-            {"type": "content_block_delta", "index": index, "delta": {"type": kind, field: p}}
-            for p in pieces(text)
-        ),
+        *(_delta(index, {"type": kind, name: p}) for p in stream_pieces(text)),
         {"type": "content_block_stop", "index": index},
     ]
+
+
+def _thinking_events(index: int, block: dict[str, Any]) -> list[dict[str, Any]]:
+    """A thinking block streams its text (none when omitted), then its signature."""
+    empty = {"type": "thinking", "thinking": "", "signature": ""}
+    return [
+        {"type": "content_block_start", "index": index, "content_block": empty},
+        *(_delta(index, {"type": "thinking_delta", "thinking": p}) for p in _of(block, "thinking")),
+        _delta(index, {"type": "signature_delta", "signature": block["signature"]}),
+        {"type": "content_block_stop", "index": index},
+    ]
+
+
+def _of(block: dict[str, Any], name: str) -> list[str]:
+    return stream_pieces(block[name])
+
+
+def _delta(index: int, delta: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "content_block_delta", "index": index, "delta": delta}
 
 
 def openai_chunks(completion: dict[str, Any], include_usage: bool) -> EventStream:
@@ -204,8 +281,8 @@ def openai_chunks(completion: dict[str, Any], include_usage: bool) -> EventStrea
     choice = completion["choices"][0]
     message = choice["message"]
     deltas: list[dict[str, Any]] = [{"role": "assistant", "content": ""}]
-    deltas += [{"content": p} for p in pieces(message.get("content") or "")]
-    deltas += [{"refusal": p} for p in pieces(message.get("refusal") or "")]
+    deltas += [{"content": p} for p in stream_pieces(message.get("content") or "")]
+    deltas += [{"refusal": p} for p in stream_pieces(message.get("refusal") or "")]
     for index, call in enumerate(message.get("tool_calls") or []):
         deltas.append({"tool_calls": [{**call, "index": index}]})
     head = {key: completion[key] for key in ("id", "created", "model")}
