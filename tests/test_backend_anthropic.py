@@ -16,11 +16,14 @@ from debater.backends.anthropic import AnthropicBackend
 from debater.backends.base import BackendOptions, Message, Part, Request
 from debater.errors import (
     AuthError,
-    BackendConnectionError,
     BackendError,
     ContextTooLongError,
     ModelNotFoundError,
+    PermissionDeniedError,
+    QuotaError,
     RateLimitedError,
+    RetryLaterError,
+    ServerUnreachableError,
     UsageError,
 )
 from fakellm import FakeLLM
@@ -44,8 +47,11 @@ def make(fake: FakeLLM, **options: Any) -> AnthropicBackend:
     return AnthropicBackend(BackendOptions(**{**settings, **options}))
 
 
-def debate_request(**fields: Any) -> Request:
-    note = Message(role="user", parts=(Part(text="NOTE: I think tests matter.", cache=True),))
+LONG_NOTE = "NOTE: I think tests matter, because they say what the code must do. " * 60
+
+
+def debate_request(note_text: str = "NOTE: I think tests matter.", **fields: Any) -> Request:
+    note = Message(role="user", parts=(Part(text=note_text, cache=True),))
     question = Message.user("Argue both sides.")
     return Request(
         purpose="debate",
@@ -92,28 +98,62 @@ class TestRequests:
 
     def test_usage_reports_cache_writes_then_reads(self, fake_llm: FakeLLM) -> None:
         backend = make(fake_llm)
-        first = backend.complete(debate_request()).usage
-        second = backend.complete(debate_request()).usage
+        first = backend.complete(debate_request(LONG_NOTE)).usage
+        second = backend.complete(debate_request(LONG_NOTE)).usage
         assert first.cache_write_tokens > 0 and first.cache_read_tokens == 0
         assert second.cache_read_tokens == first.cache_write_tokens
         assert second.cache_write_tokens == 0 and second.output_tokens > 0
 
-    def test_tool_mode(self, fake_llm: FakeLLM) -> None:
-        response = make(fake_llm, structured="tool").complete(debate_request())
+    def test_a_prefix_below_the_minimum_is_not_cached(self, fake_llm: FakeLLM) -> None:
+        backend = make(fake_llm)
+        backend.complete(debate_request())
+        usage = backend.complete(debate_request()).usage
+        assert usage.cache_read_tokens == usage.cache_write_tokens == 0
+
+    def test_tool_mode_on_a_model_that_takes_a_forced_tool(self, fake_llm: FakeLLM) -> None:
+        backend = make(fake_llm, structured="tool", model="claude-haiku-4-5")
+        response = backend.complete(debate_request())
         assert Debate.model_validate(response.parsed)
         assert Debate.model_validate_json(response.text)
         body = fake_llm.calls[-1]["json"]
         assert body["tool_choice"] == {"type": "tool", "name": "Debate"}
         assert body["tools"][0]["name"] == "Debate" and "output_config" not in body
 
-    def test_temperature_goes_in_the_body(self, fake_llm: FakeLLM) -> None:
+    def test_tool_mode_on_the_default_model_uses_native_output(
+        self, fake_llm: FakeLLM, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        backend = make(fake_llm, structured="tool")
+        assert "cannot work" in caplog.text
+        for _ in range(3):
+            assert Debate.model_validate(backend.complete(debate_request()).parsed)
+        body = fake_llm.calls[-1]["json"]
+        assert "tool_choice" not in body and "format" in body["output_config"]
+        assert caplog.text.count("cannot work") == 1
+
+    def test_temperature_only_for_models_that_take_it(self, fake_llm: FakeLLM) -> None:
         # create() has no temperature kwarg: the call would raise TypeError if it were one.
-        make(fake_llm).complete(debate_request(temperature=0.3))
+        make(fake_llm, model="claude-haiku-4-5").complete(debate_request(temperature=0.3))
         assert fake_llm.calls[-1]["json"]["temperature"] == 0.3
+        make(fake_llm).complete(debate_request(temperature=0.3))
+        assert "temperature" not in fake_llm.calls[-1]["json"]
+
+    def test_the_budget_leaves_room_for_thinking(self, fake_llm: FakeLLM) -> None:
+        response = make(fake_llm).complete(debate_request(max_tokens=1536, effort="low"))
+        body = fake_llm.calls[-1]["json"]
+        assert body["output_config"]["effort"] == "low" and body["max_tokens"] > 1536
+        assert response.stop_reason == "end" and Debate.model_validate(response.parsed)
+        assert 0 < response.usage.thinking_tokens < response.usage.output_tokens
+
+    def test_no_effort_sent_to_a_model_without_one(self, fake_llm: FakeLLM) -> None:
+        make(fake_llm, model="claude-sonnet-4-5").complete(debate_request(effort="high"))
+        body = fake_llm.calls[-1]["json"]
+        assert "effort" not in body["output_config"] and body["max_tokens"] == 4096
 
     def test_large_max_tokens_needs_no_streaming(self, fake_llm: FakeLLM) -> None:
-        make(fake_llm).complete(debate_request(max_tokens=64000))
+        make(fake_llm, model="claude-haiku-4-5").complete(debate_request(max_tokens=64000))
         assert fake_llm.calls[-1]["json"]["max_tokens"] == 64000
+        make(fake_llm).complete(debate_request(max_tokens=200_000))
+        assert fake_llm.calls[-1]["json"]["max_tokens"] == 128_000  # the model's limit
 
     def test_one_client_shared_by_threads(self, fake_llm: FakeLLM) -> None:
         fake_llm.latency = 0.05
@@ -199,11 +239,30 @@ class TestErrors:
 
     def test_full_key_echo_is_redacted(self, fake_llm: FakeLLM) -> None:
         fake_llm.script.append(
-            (403, {}, error_body("anthropic", "permission_error", f"key {KEY} is not allowed"))
+            (401, {}, error_body("anthropic", "authentication_error", f"key {KEY} is bad"))
         )
         with pytest.raises(AuthError) as caught:
             make(fake_llm).complete(debate_request())
         assert not leaks(str(caught.value))
+
+    def test_403_is_a_permission_problem_not_a_bad_key(self, fake_llm: FakeLLM) -> None:
+        fake_llm.permission = True
+        with pytest.raises(PermissionDeniedError, match="the key works") as caught:
+            make(fake_llm).complete(debate_request())
+        assert "--model" in str(caught.value)
+
+    def test_an_empty_credit_balance_stops_at_once(self, fake_llm: FakeLLM) -> None:
+        fake_llm.billing = True
+        with pytest.raises(QuotaError, match="billing"):
+            make(fake_llm, max_retries=4).complete(debate_request())
+        assert len(fake_llm.calls) == 1
+
+    def test_a_long_retry_after_is_reported_not_slept_through(self, fake_llm: FakeLLM) -> None:
+        fake_llm.rate_limited = True
+        fake_llm.rate_limit_retry_after = 3600
+        with pytest.raises(RetryLaterError, match=r"1\.0 h"):
+            make(fake_llm, max_retries=4).complete(debate_request())
+        assert len(fake_llm.calls) == 1
 
     def test_unknown_model(self, fake_llm: FakeLLM) -> None:
         fake_llm.unknown_models = {"claude-nope"}
@@ -221,9 +280,9 @@ class TestErrors:
     @pytest.mark.parametrize("fault", ["server_error", "overloaded"])
     def test_server_errors_are_retried_then_transient(self, fake_llm: FakeLLM, fault: str) -> None:
         fake_llm.faults = {fault: 1.0}
-        with pytest.raises(RateLimitedError, match="overloaded") as caught:
+        with pytest.raises(RateLimitedError, match="overloaded"):
             make(fake_llm, max_retries=1).complete(debate_request())
-        assert caught.value.transient and len(fake_llm.calls) == 2
+        assert len(fake_llm.calls) == 2
 
     def test_retry_then_success(self, fake_llm: FakeLLM) -> None:
         fake_llm.script.append((429, {"retry-after-ms": "1"}, error_body("anthropic", "x", "slow")))
@@ -246,7 +305,7 @@ class TestErrors:
             sock.bind(("127.0.0.1", 0))
             url = f"http://127.0.0.1:{sock.getsockname()[1]}"
         backend = AnthropicBackend(BackendOptions(base_url=url, max_retries=0, timeout=2.0))
-        with pytest.raises(BackendConnectionError, match=url) as caught:
+        with pytest.raises(ServerUnreachableError, match=url) as caught:
             backend.complete(debate_request())
         assert "--base-url" in str(caught.value)
 

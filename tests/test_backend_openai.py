@@ -15,11 +15,14 @@ from debater.backends.base import BackendOptions, Message, Part, Request
 from debater.backends.openai import OllamaBackend, OpenAIBackend
 from debater.errors import (
     AuthError,
-    BackendConnectionError,
     BackendError,
     ContextTooLongError,
     ModelNotFoundError,
+    PermissionDeniedError,
+    QuotaError,
     RateLimitedError,
+    RetryLaterError,
+    ServerUnreachableError,
 )
 from fakellm import FakeLLM
 from fakewire import REFUSAL, error_body
@@ -42,8 +45,11 @@ def make(fake: FakeLLM, **options: Any) -> OpenAIBackend:
     return OpenAIBackend(BackendOptions(**{**settings, **options}))
 
 
-def debate_request(**fields: Any) -> Request:
-    note = Message(role="user", parts=(Part(text="NOTE: ", cache=True), Part(text="I think so.")))
+LONG_NOTE = "NOTE: I think tests matter, because they say what the code must do. " * 90
+
+
+def debate_request(note_text: str = "NOTE: ", **fields: Any) -> Request:
+    note = Message(role="user", parts=(Part(text=note_text, cache=True), Part(text="I think so.")))
     return Request(
         purpose="debate",
         system="You steelman views.",
@@ -89,11 +95,29 @@ class TestRequests:
             {"role": "user", "content": "NOTE: I think so."},
         ]
 
-    def test_compatible_server_gets_max_tokens(self, fake_llm: FakeLLM) -> None:
-        make(fake_llm).complete(debate_request(max_tokens=321, temperature=0.2))
+    def test_a_reasoning_model_behind_a_gateway_gets_max_completion_tokens(
+        self, fake_llm: FakeLLM
+    ) -> None:
+        response = make(fake_llm).complete(debate_request(max_tokens=321, temperature=0.2))
+        body = fake_llm.calls[-1]["json"]
+        assert body["model"] == "gpt-5.5" and "max_tokens" not in body
+        assert body["max_completion_tokens"] > 321  # room for its reasoning
+        assert "temperature" not in body
+        assert response.stop_reason == "end" and response.usage.thinking_tokens > 0
+
+    def test_a_vendor_prefixed_model_is_known_by_its_family(self, fake_llm: FakeLLM) -> None:
+        backend = make(fake_llm, model="openai/gpt-5.5")
+        assert backend.facts.family == "gpt-5.5"
+
+    def test_effort_becomes_reasoning_effort(self, fake_llm: FakeLLM) -> None:
+        make(fake_llm).complete(debate_request(effort="low"))
+        assert fake_llm.calls[-1]["json"]["reasoning_effort"] == "low"
+
+    def test_a_local_model_gets_max_tokens_and_temperature(self, fake_llm: FakeLLM) -> None:
+        make(fake_llm, model="qwen2.5").complete(debate_request(max_tokens=321, temperature=0.2))
         body = fake_llm.calls[-1]["json"]
         assert body["max_tokens"] == 321 and "max_completion_tokens" not in body
-        assert body["temperature"] == 0.2
+        assert body["temperature"] == 0.2 and "reasoning_effort" not in body
 
     def test_official_api_gets_max_completion_tokens(self) -> None:
         bodies = []
@@ -104,14 +128,14 @@ class TestRequests:
 
         client = httpx2.Client(transport=httpx2.MockTransport(handler))
         backend = OpenAIBackend(BackendOptions(max_retries=0, http_client=client))
-        backend.complete(debate_request(max_tokens=321))
-        assert bodies[0]["max_completion_tokens"] == 321 and "max_tokens" not in bodies[0]
+        backend.complete(debate_request(max_tokens=321, effort="low"))
+        assert "max_tokens" not in bodies[0] and bodies[0]["max_completion_tokens"] > 321
         assert bodies[0]["model"] == OpenAIBackend.default_model
 
     def test_usage_with_cached_tokens(self, fake_llm: FakeLLM) -> None:
         backend = make(fake_llm)
-        first = backend.complete(debate_request()).usage
-        second = backend.complete(debate_request()).usage
+        first = backend.complete(debate_request(LONG_NOTE)).usage
+        second = backend.complete(debate_request(LONG_NOTE)).usage
         assert first.cache_read_tokens == 0 and second.cache_read_tokens > 0
         assert second.input_tokens == first.input_tokens - second.cache_read_tokens
 
@@ -192,9 +216,27 @@ class TestErrors:
 
     def test_server_error_is_retried_then_transient(self, fake_llm: FakeLLM) -> None:
         fake_llm.faults = {"server_error": 1.0}
-        with pytest.raises(RateLimitedError) as caught:
+        with pytest.raises(RateLimitedError):
             make(fake_llm, max_retries=1).complete(debate_request())
-        assert caught.value.transient and len(fake_llm.calls) == 2
+        assert len(fake_llm.calls) == 2
+
+    def test_insufficient_quota_is_not_retried(self, fake_llm: FakeLLM) -> None:
+        fake_llm.billing = True
+        with pytest.raises(QuotaError, match="billing") as caught:
+            make(fake_llm, max_retries=4).complete(debate_request())
+        assert len(fake_llm.calls) == 1 and "concurrency" not in str(caught.value)
+
+    def test_a_long_retry_after_is_reported(self, fake_llm: FakeLLM) -> None:
+        fake_llm.rate_limited = True
+        fake_llm.rate_limit_retry_after = 600
+        with pytest.raises(RetryLaterError, match="10 min"):
+            make(fake_llm, max_retries=4).complete(debate_request())
+        assert len(fake_llm.calls) == 1
+
+    def test_403_is_a_permission_problem(self, fake_llm: FakeLLM) -> None:
+        fake_llm.permission = True
+        with pytest.raises(PermissionDeniedError, match="the key works"):
+            make(fake_llm).complete(debate_request())
 
     def test_context_length_exceeded(self, fake_llm: FakeLLM) -> None:
         message = "This model's maximum context length is 128000 tokens."
@@ -206,7 +248,7 @@ class TestErrors:
     def test_connection_refused_names_the_url(self) -> None:
         url = closed_port_url()
         backend = OpenAIBackend(BackendOptions(base_url=url, max_retries=0, timeout=2.0))
-        with pytest.raises(BackendConnectionError, match=url) as caught:
+        with pytest.raises(ServerUnreachableError, match=url) as caught:
             backend.complete(debate_request())
         assert "OPENAI_BASE_URL" in str(caught.value)
 
@@ -269,5 +311,5 @@ class TestOllama:
 
     def test_connection_error_says_start_ollama(self) -> None:
         options = BackendOptions(base_url=closed_port_url(), max_retries=0)
-        with pytest.raises(BackendConnectionError, match="ollama serve"):
+        with pytest.raises(ServerUnreachableError, match="ollama serve"):
             OllamaBackend(options).complete(debate_request())

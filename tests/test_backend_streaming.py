@@ -124,7 +124,8 @@ class TestEveryBackend:
         assert isinstance(error, RateLimitedError) and not pieces
 
     def test_structured_request_comes_in_one_piece(self, fake_llm: FakeLLM, make: Make) -> None:
-        request = turn_request().model_copy(update={"purpose": "debate", "output": Debate})
+        update = {"purpose": "debate", "output": Debate, "max_tokens": 4096}
+        request = turn_request().model_copy(update=update)
         pieces = list(make(fake_llm).stream(request))
         assert len(pieces) == 1
         Debate.model_validate_json(pieces[0])

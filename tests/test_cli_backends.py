@@ -112,9 +112,9 @@ def test_refused_connection_names_the_url(notes: Path) -> None:
     result = runner.invoke(
         app, ["run", str(notes), "-b", "openai", "--base-url", url, "--json"], env=env
     )
-    summary = json.loads(result.stdout)
-    assert result.exit_code == 1 and len(summary["failed"]) == 3
-    assert all("127.0.0.1:9" in f["error"] for f in summary["failed"])
+    error = json.loads(result.stdout)["error"]
+    assert result.exit_code == 2 and "cannot reach" in error and "127.0.0.1:9" in error
+    assert result.stderr.count("cannot reach") == 1  # one line, not one per note
 
 
 def test_a_fully_cached_run_never_imports_the_sdk(notes: Path, fake_llm: FakeLLM) -> None:

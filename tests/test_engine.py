@@ -15,7 +15,8 @@ from debater.config import load_settings
 from debater.engine import run_notes
 from debater.errors import AuthError, BackendConnectionError, ContextTooLongError
 from debater.estimate import estimate_run
-from debater.pipeline import CHUNK_CHARS, Job, Options
+from debater.pipeline import CHUNK_TOKENS, Job, Options
+from debater.tokens import estimate_tokens
 
 SEED = Path(__file__).parent / "data" / "seed_note.txt"
 
@@ -71,14 +72,19 @@ def test_unchanged_notes_send_nothing(folder: Path, tmp_path: Path) -> None:
 
 
 class FailsOn(MockBackend):
-    """Fails every `purpose` call whose text contains `word`; `error` says how."""
+    """Fails every `purpose` call about `word`; `error` says how.
+
+    An extraction is about its whole note; a debate or reply only about its own task (the
+    note it carries as context is shared with the note's other stances).
+    """
 
     def __init__(self, word: str, error: Exception, purpose: str = "") -> None:
         super().__init__(BackendOptions())
         self.word, self.error, self.purpose = word, error, purpose
 
     def complete(self, request: Request) -> Response:
-        text = "".join(m.text for m in request.messages)
+        parts = [p for m in request.messages for p in m.parts]
+        text = "".join(p.text for p in (parts if request.purpose == "extract" else parts[-1:]))
         if self.word in text and request.purpose.startswith(self.purpose):
             raise self.error
         return super().complete(request)
@@ -120,7 +126,7 @@ def test_a_huge_note_is_split_so_every_request_fits(tmp_path: Path) -> None:
     summary = run_notes(_job(mock, per_side=1), [tmp_path])
     extracts = [r for r in mock.seen if r.purpose == "extract"]
     assert not summary.failed and len(extracts) > 1
-    assert all(len(r.messages[0].text) < CHUNK_CHARS * 1.3 for r in extracts)
+    assert all(estimate_tokens(r.messages[0].text) < CHUNK_TOKENS * 1.3 for r in extracts)
 
 
 def test_html_only_and_front_matter_only_notes_give_no_stances(tmp_path: Path) -> None:
@@ -138,7 +144,10 @@ def test_dry_run_counts_and_sends_nothing(folder: Path, tmp_path: Path) -> None:
     assert estimate.input_tokens > 0 and estimate.cost_usd == 0.0
     assert not list(folder.glob("*.perspectives.*"))
     run_notes(_job(MockBackend(BackendOptions()), tmp_path / "c"), [folder])
-    assert estimate_run([folder], settings, folder).cached_calls == estimate.calls
+    after = estimate_run([folder], settings, folder)
+    assert after.up_to_date == 1 and after.calls == 0
+    forced = estimate_run([folder], settings.model_copy(update={"force": True}), folder)
+    assert forced.calls == forced.cached_calls == estimate.calls
 
 
 def test_dry_run_prices_a_known_model(folder: Path, tmp_path: Path) -> None:

@@ -237,7 +237,7 @@ def test_connection_resets_are_retried_and_then_reported(
         (notes / "new.md").write_text("I think resets are survivable.\n", encoding="utf-8")
         code, summary, _ = run_cli(notes, *openai_args(fake, tmp_path / "c"), "-j", "1")
     assert code == 1 and summary["up_to_date"] == 4
-    assert [(Path(f["path"]).name, "cannot reach" in f["error"]) for f in summary["failed"]] == [
+    assert [(Path(f["path"]).name, "connection to" in f["error"]) for f in summary["failed"]] == [
         ("new.md", True)
     ]
 

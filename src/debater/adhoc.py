@@ -7,7 +7,7 @@ from pathlib import Path
 
 from debater.language import detect_language
 from debater.models import Note, NoteResult, Passage, Stance
-from debater.pipeline import Job, Prepared, debate, result_for
+from debater.pipeline import Job, Prepared, debate, plan_debates, result_for
 from debater.structured import Meter
 
 
@@ -40,4 +40,5 @@ def claim_result(job: Job, claim: str) -> NoteResult:
     prepared = claim_prepared(claim, job.options.language)
     stance = claim_stance(prepared)
     meter = Meter()
-    return result_for(job, prepared, [debate(job, stance, prepared, meter)], meter)
+    [plan] = plan_debates(job, prepared, [stance])
+    return result_for(job, prepared, [debate(job, plan, prepared, meter)], meter)

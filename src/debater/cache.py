@@ -70,9 +70,10 @@ def _worth_keeping(request: Request, response: Response) -> bool:
 class CachedBackend(WrapperBackend):
     """Answers from disk when the same request was answered before; otherwise asks `inner`."""
 
-    def __init__(self, inner: Backend, directory: Path) -> None:
+    def __init__(self, inner: Backend, directory: Path, *, read_only: bool = False) -> None:
         super().__init__(inner)
         self.directory = directory
+        self.read_only = read_only
         self._store = open_store(directory)
 
     def _stored(self, key: str) -> Response | None:
@@ -82,7 +83,8 @@ class CachedBackend(WrapperBackend):
         return Response.model_validate_json(stored).model_copy(update={"cached": True})
 
     def _keep(self, key: str, response: Response) -> None:
-        self._store.set(key, response.model_dump_json(), tag=f"model:{self.model}")
+        if not self.read_only:
+            self._store.set(key, response.model_dump_json(), tag=f"model:{self.model}")
 
     def complete(self, request: Request) -> Response:
         key = request_key(self.inner.identity, request)

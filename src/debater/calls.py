@@ -1,4 +1,10 @@
-"""Building the request for each step from its prompt template and the note's data."""
+"""Building the request for each step from its prompt template and the note's data.
+
+Every request of a note starts the same way: the step's system prompt, then the note itself
+(its title and passages) as data. The note part is marked as a shared prefix when several calls
+send it, so a provider's prompt cache bills it once in full and then at a tenth; only the last
+part (the stance, the perspective, the task) differs from call to call.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +16,25 @@ from typing import Any
 from debater.answers import Debate, Extraction, Reply
 from debater.backends.base import Message, Part, Request
 from debater.datablocks import encode_block, encode_passages
+from debater.llm.model_facts import Effort
 from debater.models import Passage, Perspective, Stance
 from debater.prompts import Prompt, load_prompt
 
-EXTRACT_MAX_TOKENS = 8192
+# Room for each step's answer (thinking comes on top: ModelFacts.output_budget).
+EXTRACT_BASE_TOKENS = 600
+EXTRACT_TOKENS_PER_INPUT = 1.5  # claims, targets and reasons restate the passages they come from
+EXTRACT_MAX_TOKENS = 16_000
 DEBATE_MAX_TOKENS = 6144
 REPLY_MAX_TOKENS = 1536
+# How hard a thinking model thinks at each step unless --effort says otherwise: reading the note
+# and steelmanning both sides are the product; a single rebuttal needs less.
+STEP_EFFORT: dict[str, Effort] = {
+    "extract": "medium",
+    "debate": "medium",
+    "reply": "low",
+    "discuss": "low",
+    "summary": "low",
+}
 
 
 @dataclass(frozen=True)
@@ -40,8 +59,38 @@ class Prompts:
         return {p.name: p.sha256 for p in (self.extract, self.debate, self.reply, self.repair)}
 
 
+@dataclass(frozen=True)
+class NoteContext:
+    """The note as every request of one chunk carries it: a header and its passages."""
+
+    name: str
+    title: str
+    language: str
+    passages: tuple[Passage, ...]
+
+    def text(self) -> str:
+        header = {"file": self.name, "title": self.title, "language": self.language}
+        return encode_block("note", [header]) + "\n\n" + encode_passages(self.passages) + "\n\n"
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """Sampling settings for one run: `effort` None means each step's own default."""
+
+    effort: Effort | None = None
+    temperature: float | None = None
+
+    def effort_for(self, purpose: str) -> Effort | None:
+        return self.effort or STEP_EFFORT.get(purpose)
+
+
 def _request(
-    prompt: Prompt, purpose: str, output: Any, max_tokens: int, parts: Sequence[Part]
+    prompt: Prompt,
+    purpose: str,
+    output: Any,
+    max_tokens: int,
+    parts: Sequence[Part],
+    tuning: Tuning,
 ) -> Request:
     return Request(
         purpose=purpose,
@@ -49,6 +98,8 @@ def _request(
         messages=(Message(role="user", parts=tuple(parts)),),
         output=output,
         max_tokens=max_tokens,
+        temperature=tuning.temperature,
+        effort=tuning.effort_for(purpose),
         prompt_hash=prompt.sha256,
     )
 
@@ -62,50 +113,67 @@ def stance_record(stance: Stance) -> dict[str, Any]:
         "target": stance.target,
         "reasoning": stance.reasoning,
         "language": stance.language,
+        "passage_ids": list(stance.passage_ids),
     }
 
 
+def extract_budget(passage_tokens: int) -> int:
+    """Room for the stances found in passages of this many tokens."""
+    wanted = EXTRACT_BASE_TOKENS + EXTRACT_TOKENS_PER_INPUT * passage_tokens
+    return min(int(wanted), EXTRACT_MAX_TOKENS)
+
+
 def extract_request(
-    prompts: Prompts, note_name: str, language: str, passages: Sequence[Passage]
+    prompts: Prompts, context: NoteContext, max_tokens: int, tuning: Tuning = Tuning()
 ) -> Request:
-    text = prompts.extract.render(
-        "user", note_name=note_name, language=language, passages=encode_passages(passages)
-    )
-    return _request(prompts.extract, "extract", Extraction, EXTRACT_MAX_TOKENS, [Part(text=text)])
+    # One call per chunk: nothing to share, so the note is not marked for the prompt cache.
+    parts = [Part(text=context.text()), Part(text=prompts.extract.render("user"))]
+    return _request(prompts.extract, "extract", Extraction, max_tokens, parts, tuning)
 
 
 def debate_request(
     prompts: Prompts,
+    context: NoteContext,
     stance: Stance,
-    passages: Sequence[Passage],
-    per_side: int,
-    language: str,
+    options: tuple[int, str],
+    max_tokens: int = DEBATE_MAX_TOKENS,
+    *,
+    shared: bool = False,
+    tuning: Tuning = Tuning(),
 ) -> Request:
-    text = prompts.debate.render(
+    """Both sides of `stance`; `options` is (per_side, language), `shared` marks the note as a
+    prefix other calls send too."""
+    per_side, language = options
+    task = prompts.debate.render(
         "user",
         per_side=per_side,
         stance=encode_block("stance", [stance_record(stance)]),
-        passages=encode_passages(passages),
         request=encode_block("request", [{"per_side": per_side, "language": language}]),
     )
-    return _request(prompts.debate, "debate", Debate, DEBATE_MAX_TOKENS, [Part(text=text)])
+    parts = [Part(text=context.text(), cache=shared), Part(text=task)]
+    return _request(prompts.debate, "debate", Debate, max_tokens, parts, tuning)
 
 
 def reply_request(
-    prompts: Prompts, stance: Stance, perspective: Perspective, language: str
+    prompts: Prompts,
+    context: NoteContext,
+    stance: Stance,
+    perspective: Perspective,
+    language: str,
+    tuning: Tuning = Tuning(),
 ) -> Request:
-    """Ask for the strongest answer to one perspective, from the other side."""
+    """The strongest answer to one perspective, from the other side."""
     record = {
         "side": perspective.side,
         "title": perspective.title,
         "argument": perspective.argument,
     }
-    shared = encode_block("stance", [stance_record(stance)])
-    text = prompts.reply.render(
+    task = prompts.reply.render(
         "user",
+        stance=encode_block("stance", [stance_record(stance)]),
         perspective=encode_block("perspective", [record]),
         request=encode_block("request", [{"language": language}]),
     )
-    # The stance block is the same for every reply under it: a cacheable shared prefix.
-    parts = [Part(text=shared + "\n\n", cache=True), Part(text=text)]
-    return _request(prompts.reply, "reply", Reply, REPLY_MAX_TOKENS, parts)
+    # Every reply under every stance of the note sends the same note: a shared prefix.
+    parts = [Part(text=context.text(), cache=True), Part(text=task)]
+    return _request(prompts.reply, "reply", Reply, REPLY_MAX_TOKENS, parts, tuning)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -53,6 +54,27 @@ LcKwargs = Annotated[
     str | None, typer.Option("--lc-kwargs", help="JSON keyword arguments for --lc-model.")
 ]
 JsonOut = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
+Effort = Annotated[
+    str | None,
+    typer.Option(
+        "--effort",
+        help="How hard a thinking model thinks: low, medium, high [default: per step].",
+    ),
+]
+Temperature = Annotated[
+    float | None,
+    typer.Option(
+        "--temperature",
+        help="Sampling temperature, for models that take one [default: 0.2 on Ollama].",
+    ),
+]
+ContextWindow = Annotated[
+    int | None,
+    typer.Option(
+        "--context-window",
+        help="Tokens the model's window holds [default: known model, server, or 4096 on Ollama].",
+    ),
+]
 
 
 def _flags(values: dict[str, Any]) -> dict[str, Any]:
@@ -81,6 +103,21 @@ def main_callback(
 ) -> None:
     """debater reads notes, finds each stance the author takes, and writes the strongest
     supporting and opposing perspectives beside each note."""
+    _show_notices()
+
+
+class _Notices(logging.Handler):
+    """The library's warnings, as `debater: ...` lines on whatever stderr is now."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        print(f"debater: {record.getMessage()}", file=sys.stderr, flush=True)
+
+
+def _show_notices() -> None:
+    logger = logging.getLogger("debater")
+    if not any(isinstance(h, _Notices) for h in logger.handlers):
+        logger.addHandler(_Notices(logging.WARNING))
+        logger.setLevel(logging.WARNING)
 
 
 @app.command()
@@ -119,6 +156,9 @@ def run(
     prompts_dir: PromptsDir = None,
     lc_model: LcModel = None,
     lc_kwargs: LcKwargs = None,
+    effort: Effort = None,
+    temperature: Temperature = None,
+    context_window: ContextWindow = None,
     structured: Annotated[
         str | None,
         typer.Option("--structured", help="native (JSON schema) or tool (forced tool use)."),
@@ -154,6 +194,9 @@ def stances(
     prompts_dir: PromptsDir = None,
     lc_model: LcModel = None,
     lc_kwargs: LcKwargs = None,
+    effort: Effort = None,
+    temperature: Temperature = None,
+    context_window: ContextWindow = None,
     json_out: JsonOut = False,
 ) -> None:
     """List the stances in NOTE (numbered as `discuss --stance N` takes them)."""
@@ -176,6 +219,9 @@ def perspectives(
     prompts_dir: PromptsDir = None,
     lc_model: LcModel = None,
     lc_kwargs: LcKwargs = None,
+    effort: Effort = None,
+    temperature: Temperature = None,
+    context_window: ContextWindow = None,
     json_out: JsonOut = False,
 ) -> None:
     """Print Markdown with the strongest perspectives for and against CLAIM."""
@@ -211,6 +257,9 @@ def discuss(
     prompts_dir: PromptsDir = None,
     lc_model: LcModel = None,
     lc_kwargs: LcKwargs = None,
+    effort: Effort = None,
+    temperature: Temperature = None,
+    context_window: ContextWindow = None,
 ) -> None:
     """Argue a stance out with the model; the session is appended to STEM.discussion.md.
 

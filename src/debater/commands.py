@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from debater.errors import AuthError, DebaterError, ModelNotFoundError, UsageError
+from debater.errors import DebaterError, RunStoppingError, UsageError
 
 OK, FAILED, USAGE, INTERRUPTED = 0, 1, 2, 130
 
@@ -27,16 +27,17 @@ def emit(text: str) -> None:
 
 
 @contextmanager
-def reported() -> Iterator[None]:
-    """Turn debater's errors into one clear line on stderr and the right exit code."""
+def reported(json_out: bool = False) -> Iterator[None]:
+    """Turn debater's errors into one clear line on stderr and the right exit code; with
+    `--json`, also an `{"error": ...}` object on stdout, so a program always gets JSON."""
     try:
         yield
-    except (UsageError, AuthError, ModelNotFoundError) as e:
-        say(str(e))
-        raise SystemExit(USAGE) from None
     except DebaterError as e:
         say(str(e))
-        raise SystemExit(FAILED) from None
+        if json_out:
+            emit(json.dumps({"error": str(e)}, ensure_ascii=False))
+        stops = isinstance(e, (UsageError, RunStoppingError))
+        raise SystemExit(USAGE if stops else FAILED) from None
 
 
 def run_command(
@@ -51,7 +52,7 @@ def run_command(
     if missing:
         say(f"no such file or folder: {', '.join(missing)}")
         return USAGE
-    with reported():
+    with reported(json_out):
         root = notes_root(paths)
         settings = _load(root, flags)
         if dry_run:
@@ -99,13 +100,26 @@ def _print_summary(summary: Any) -> None:
         f"{summary.notes} note(s): {summary.written} written, {summary.up_to_date} up to date, "
         f"{len(summary.failed)} failed, {len(summary.skipped)} skipped; "
         f"{summary.stances} stances, {summary.perspectives} perspectives; "
-        f"{summary.requests} requests, {summary.cache_hits} cache hits, "
-        f"{summary.input_tokens} in / {summary.output_tokens} out tokens; "
-        f"{summary.elapsed_s:.1f}s"
+        f"{summary.requests} requests, {summary.cache_hits} cache hits; "
+        f"tokens: {summary.input_tokens} in, {summary.output_tokens} out"
+        f"{_token_details(summary)}; {summary.elapsed_s:.1f}s"
     )
     if summary.interrupted:
         line = "interrupted; rerun to finish (finished calls are cached). " + line
     emit(line)
+
+
+def _token_details(summary: Any) -> str:
+    """The prompt-cache and thinking parts of the token counts, when there are any."""
+    parts = [
+        f"{summary.cache_read_tokens} read from and {summary.cache_write_tokens} written to "
+        "the prompt cache"
+        if summary.cache_read_tokens or summary.cache_write_tokens
+        else "",
+        f"{summary.thinking_tokens} of the output thinking" if summary.thinking_tokens else "",
+    ]
+    shown = [p for p in parts if p]
+    return f" ({'; '.join(shown)})" if shown else ""
 
 
 def _print_estimate(estimate: Any, json_out: bool) -> int:

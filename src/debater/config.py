@@ -30,8 +30,12 @@ class Settings(BaseModel):
     concurrency: int = Field(default=8, ge=1, le=256)
     rpm: int | None = Field(default=None, ge=1)
     max_retries: int = Field(default=4, ge=0, le=20)
-    timeout: float = Field(default=120.0, gt=0)
+    # A thinking model's answer can take minutes; the SDKs' own default is 600 s too.
+    timeout: float = Field(default=600.0, gt=0)
     structured: Literal["native", "tool"] = "native"
+    effort: Literal["low", "medium", "high"] | None = None
+    temperature: float | None = Field(default=None, ge=0, le=2)
+    context_window: int | None = Field(default=None, ge=512)
     lc_model: str | None = None
     lc_kwargs: dict[str, Any] = Field(default_factory=dict)
     cache_dir: Path | None = None

@@ -14,7 +14,7 @@ from typing import Literal, Protocol
 from debater.adhoc import claim_prepared, claim_stance
 from debater.answers import DiscussionSummary
 from debater.backends.base import Backend, Message, Part, Request
-from debater.calls import stance_record
+from debater.calls import Tuning, stance_record
 from debater.datablocks import encode_block, encode_passages
 from debater.errors import InvalidOutputError, UsageError
 from debater.models import Passage, Stance
@@ -140,6 +140,7 @@ class Discussion:
     turns: list[Turn] = field(default_factory=list)
     side: DebateSide = "against"
     meter: Meter = field(default_factory=Meter)
+    tuning: Tuning = field(default_factory=Tuning)
     _summary: tuple[int, DiscussionSummary] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -215,6 +216,8 @@ class Discussion:
             system=p.render("system", role=p.render(self.side)),
             messages=_merged(messages),
             max_tokens=TURN_MAX_TOKENS,
+            temperature=self.tuning.temperature,
+            effort=self.tuning.effort_for("discuss"),
             prompt_hash=p.sha256,
         )
 
@@ -251,6 +254,8 @@ class Discussion:
             messages=(Message.user(text),),
             output=DiscussionSummary,
             max_tokens=SUMMARY_MAX_TOKENS,
+            temperature=self.tuning.temperature,
+            effort=self.tuning.effort_for("summary"),
             prompt_hash=p.sha256,
         )
         found = ask(self.backend, request, DiscussionSummary, self.prompts.repair, self.meter)

@@ -25,7 +25,7 @@ from debater.discuss import (
     note_topic,
     pick_stance,
 )
-from debater.errors import AuthError, BackendError, ModelNotFoundError, NoteError, UsageError
+from debater.errors import BackendError, NoteError, RunStoppingError, UsageError
 from debater.mermaid import trim
 from debater.models import Stance
 from debater.pipeline import Job
@@ -133,7 +133,7 @@ def converse(discussion: Discussion, term: Terminal) -> None:
                     actions.get(text.lower(), lambda: term.write(HELP + "\n"))()
                 elif text:
                     discussion.answer(text)
-            except (AuthError, ModelNotFoundError):
+            except RunStoppingError:
                 raise
             except BackendError as e:  # the thread so far stays; the person may try again
                 term.write(f"\n(no answer: {e}; try again, or /quit)\n")
@@ -170,7 +170,7 @@ def session(
     """One session on one topic (`rounds` None: interactive), saved even if a call fails."""
     file, title = where
     earlier = history(file, topic.stance.id)
-    discussion = Discussion(job.backend, prompts, topic, earlier, Printer(term))
+    discussion = Discussion(job.backend, prompts, topic, earlier, Printer(term), tuning=job.tuning)
     term.write(f"\nStance ({topic.source}): {topic.stance.claim}\n")
     if earlier:
         term.say(f"resuming the earlier discussion of this stance ({len(earlier)} turns)")

@@ -10,7 +10,7 @@ import queue
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Hashable, Iterator
 from concurrent.futures import Executor, Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,10 +21,20 @@ from typing import Any, Literal, ParamSpec, Protocol, TypeVar
 from pydantic import BaseModel, Field
 
 from debater.discover import find_notes
-from debater.errors import AuthError, BackendError, ModelNotFoundError, NoteError
-from debater.models import NoteResult, Stance, StanceResult, Usage
-from debater.output import up_to_date, write_sidecars
-from debater.pipeline import Job, Prepared, debate, extract, prepare, result_for
+from debater.errors import BackendError, NoteError, RunStoppingError
+from debater.models import NoteResult, StanceResult, Usage
+from debater.output import read_result, up_to_date, write_sidecars
+from debater.pipeline import (
+    DebatePlan,
+    Job,
+    Prepared,
+    cache_key,
+    debate,
+    extract,
+    plan_debates,
+    prepare,
+    result_for,
+)
 from debater.replies import reply_tree
 from debater.structured import Meter
 
@@ -68,6 +78,9 @@ class Summary(BaseModel):
     cache_hits: int = 0
     input_tokens: int = 0
     output_tokens: int = 0
+    cache_read_tokens: int = 0
+    cache_write_tokens: int = 0
+    thinking_tokens: int = 0
     elapsed_s: float = 0.0
     interrupted: bool = False
 
@@ -125,6 +138,41 @@ class DaemonPool(Executor):
                 thread.join()
 
 
+class PrefixWarmup:
+    """Calls that share a cacheable prefix: the first goes alone, the rest once it has ended.
+
+    A provider's prompt cache entry becomes readable only when the request that wrote it is
+    done; sent at once, every call would pay to write the same prefix.
+    """
+
+    def __init__(self) -> None:
+        self._gates: dict[Hashable, asyncio.Event] = {}
+
+    async def call(self, key: Hashable | None, run: Callable[[], Awaitable[T]]) -> T:
+        if key is None:
+            return await run()
+        gate = self._gates.get(key)
+        if gate is None:
+            gate = self._gates[key] = asyncio.Event()
+            try:
+                return await run()
+            finally:
+                gate.set()
+        await gate.wait()
+        return await run()
+
+
+def reusable(previous: NoteResult | None, fingerprint: str) -> dict[str, StanceResult]:
+    """Stances of an earlier sidecar made with the same settings, complete, by id.
+
+    A stance's id comes from its passages' text, so after an edit elsewhere in the note the
+    same id means the same words: its perspectives stand and are not asked again.
+    """
+    if previous is None or previous.fingerprint != fingerprint:
+        return {}
+    return {s.id: s for s in previous.stances if not s.failures()}
+
+
 @dataclass
 class Batch:
     """One run over many notes with a shared backend, thread pool and usage meter."""
@@ -134,6 +182,7 @@ class Batch:
     concurrency: int = 8
     force: bool = False
     reporter: Reporter | None = None
+    write: bool = True  # False for a dry run: the notes are worked through, nothing is saved
     meter: Meter = field(default_factory=Meter)
     outcomes: list[Outcome] = field(default_factory=list)
 
@@ -149,27 +198,57 @@ class Batch:
         fingerprint = self.job.fingerprint()
         if not self.force and up_to_date(path, prepared.note.sha256, fingerprint, self.formats):
             return Outcome(path, "up-to-date")
+        previous = None if self.force else await asyncio.to_thread(read_result, path)
+        kept = reusable(previous, fingerprint)
         meter = Meter(parent=self.meter)
         stances = await self._call(pool, extract, self.job, prepared, meter)
-        debated = [self._stance(pool, s, prepared, meter) for s in stances]
-        results = list(await asyncio.gather(*debated))
+        plans = iter(plan_debates(self.job, prepared, [s for s in stances if s.id not in kept]))
+        warmup = PrefixWarmup()
+        results = list(
+            await asyncio.gather(
+                *(
+                    self._kept(kept[s.id])
+                    if s.id in kept
+                    else self._stance(pool, next(plans), prepared, meter, warmup)
+                    for s in stances
+                )
+            )
+        )
         result = result_for(self.job, prepared, results, meter)
-        await asyncio.to_thread(write_sidecars, result, path, self.formats)
+        if self.write:
+            await asyncio.to_thread(write_sidecars, result, path, self.formats)
         failed = [s.failures() for s in result.stances if s.failures()]
         if failed:
             reason = f"{len(failed)} of {len(results)} stances failed: {failed[0][0]}"
             return Outcome(path, "failed", reason, result)
         return Outcome(path, "written", result=result)
 
+    async def _kept(self, result: StanceResult) -> StanceResult:
+        return result
+
     async def _stance(
-        self, pool: Executor, stance: Stance, prepared: Prepared, meter: Meter
+        self,
+        pool: Executor,
+        plan: DebatePlan,
+        prepared: Prepared,
+        meter: Meter,
+        warmup: PrefixWarmup,
     ) -> StanceResult:
         """Both sides of one stance, then (with --depth) every perspective's replies at once."""
-        result = await self._call(pool, debate, self.job, stance, prepared, meter)
-        if self.job.options.depth <= 1 or result.error:
+        job = self.job
+        result = await warmup.call(
+            plan.warm_key, lambda: self._call(pool, debate, job, plan, prepared, meter)
+        )
+        if job.options.depth <= 1 or result.error:
             return result
+        key = cache_key(job, "reply", job.prompts.reply.render("system"), plan.context)
         trees = [
-            self._call(pool, reply_tree, self.job, result, p, prepared, meter)
+            warmup.call(
+                key,
+                functools.partial(
+                    self._call, pool, reply_tree, job, plan.context, result, p, prepared, meter
+                ),
+            )
             for p in result.perspectives
         ]
         return result.model_copy(update={"perspectives": list(await asyncio.gather(*trees))})
@@ -178,7 +257,7 @@ class Batch:
         """One note's outcome, whatever happens: its failure never stops the batch."""
         try:
             outcome = await self._note(pool, path)
-        except (AuthError, ModelNotFoundError):
+        except RunStoppingError:
             raise
         except BackendError as e:
             outcome = Outcome(path, "failed", str(e))
@@ -197,7 +276,7 @@ class Batch:
             async with asyncio.TaskGroup() as group:
                 for path in paths:
                     group.create_task(self._guarded(pool, path))
-        except* (AuthError, ModelNotFoundError) as fatal:
+        except* RunStoppingError as fatal:
             raise fatal.exceptions[0] from None
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
@@ -253,8 +332,16 @@ def summarise(
         if o.result is not None:
             summary.stances += len(o.result.stances)
             summary.perspectives += sum(len(s.perspectives) for s in o.result.stances)
-    summary.requests, summary.cache_hits = usage.requests, usage.cache_hits
-    summary.input_tokens, summary.output_tokens = usage.input_tokens, usage.output_tokens
+    for name in (
+        "requests",
+        "cache_hits",
+        "input_tokens",
+        "output_tokens",
+        "cache_read_tokens",
+        "cache_write_tokens",
+        "thinking_tokens",
+    ):
+        setattr(summary, name, getattr(usage, name))
     return summary
 
 
@@ -268,11 +355,12 @@ def run_notes(
     concurrency: int = 8,
     force: bool = False,
     reporter: Reporter | None = None,
+    write: bool = True,
 ) -> Summary:
     """Find the notes under `paths`, process them all, and total the outcomes."""
     started = time.monotonic()
     found = find_notes(paths, include, exclude)
-    batch = Batch(job, formats, concurrency, force, reporter)
+    batch = Batch(job, formats, concurrency, force, reporter, write)
     interrupted = False
     try:
         with sigterm_interrupts():

@@ -16,29 +16,43 @@ class NoteError(DebaterError):
 
 
 class BackendError(DebaterError):
-    """A backend call failed. `transient` errors may succeed if tried again later."""
-
-    transient = False
+    """A backend call failed; the note it was for is reported failed, the run goes on."""
 
 
-class AuthError(BackendError):
+class RunStoppingError(BackendError):
+    """Every later call would fail the same way: the run stops at once (exit code 2)."""
+
+
+class AuthError(RunStoppingError):
     """The provider rejected the credentials."""
 
 
-class ModelNotFoundError(BackendError):
+class PermissionDeniedError(RunStoppingError):
+    """The key is valid but may not use this model, workspace or region."""
+
+
+class ModelNotFoundError(RunStoppingError):
     """The provider does not know the model."""
 
 
-class BackendConnectionError(BackendError):
-    """The backend could not be reached."""
+class QuotaError(RunStoppingError):
+    """The account is out of credit or over its quota: a billing problem, not a transient one."""
 
-    transient = True
+
+class RetryLaterError(RunStoppingError):
+    """The provider asked to wait longer than is worth waiting within a run."""
+
+
+class ServerUnreachableError(RunStoppingError):
+    """Nothing answers at the backend's address (connection refused, unknown host)."""
+
+
+class BackendConnectionError(BackendError):
+    """The connection failed or timed out part-way, even after retries."""
 
 
 class RateLimitedError(BackendError):
     """Rate limits or overload persisted through every retry."""
-
-    transient = True
 
 
 class ContextTooLongError(BackendError):

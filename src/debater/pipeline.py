@@ -1,27 +1,48 @@
-"""The steps for one note: load, segment, extract, debate. Each backend step is one sync call."""
+"""The steps for one note: load, segment, extract, debate. Each backend step is one sync call.
+
+A note is extracted chunk by chunk, each chunk sized to the model's context window with room
+for the answer and the model's thinking. Every debate of a stance then carries the chunk it was
+found in as a prefix shared with the other debates of that chunk (see `calls`), so the provider
+caches it once and the stance is argued with its whole context in view.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from debater.answers import Debate, ExtractedStance, Extraction
 from debater.backends.base import Backend
-from debater.calls import Prompts, debate_request, extract_request
-from debater.errors import AuthError, BackendError, ContextTooLongError, ModelNotFoundError
+from debater.calls import (
+    DEBATE_MAX_TOKENS,
+    NoteContext,
+    Prompts,
+    Tuning,
+    debate_request,
+    extract_budget,
+    extract_request,
+)
+from debater.errors import BackendError, ContextTooLongError, RunStoppingError, TruncatedError
 from debater.language import detect_language, matches_language
 from debater.models import Note, NoteInfo, NoteResult, Passage, Perspective, Stance, StanceResult
 from debater.notes import load_note
 from debater.passages import segment
 from debater.structured import Check, Meter, ask
+from debater.tokens import estimate_tokens
 
-CHUNK_CHARS = 24_000  # passages per extraction request, so every request fits a small window
+CHUNK_TOKENS = 6000  # passages per extraction request when the window is large or unknown
+MIN_CHUNK_TOKENS = 200
+PASSAGE_OVERHEAD = 25  # tokens of each passage's JSON record besides its text
+WINDOW_SHARE = 0.85  # of a known context window, the rest a margin for our token estimate
+DEBATE_MIN_TOKENS = 1024  # below this a debate answer cannot be whole: shrink the context
+TASK_TOKENS = 400  # the stance record and the task after the note in a debate request
 QUOTE_CHARS = 600
 MIN_SPLIT_CHARS = 2_000  # below this a context-length error is not about the note's size
+CACHE_MARGIN = 0.8  # our estimate may undercount: a prefix this close to the minimum may cache
 
 
 @dataclass(frozen=True)
@@ -40,53 +61,114 @@ class Job:
     backend: Backend
     prompts: Prompts
     options: Options = field(default_factory=Options)
+    tuning: Tuning = field(default_factory=Tuning)
 
     def fingerprint(self) -> str:
         """Identifies what a sidecar was made with, so an up-to-date note can be skipped."""
         data = {
             **self.backend.identity,
             "options": [self.options.per_side, self.options.language, self.options.depth],
+            "tuning": [self.tuning.effort, self.tuning.temperature],
             "prompts": self.prompts.hashes(),
         }
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
 
+    def budget(self, prompt_tokens: int, wanted: int) -> int:
+        """Room for an answer: `wanted`, or what the context window leaves after the prompt."""
+        window = self.backend.context_window
+        if window is None:
+            return wanted
+        return max(min(wanted, int(window * WINDOW_SHARE) - prompt_tokens), 0)
+
 
 @dataclass
 class Prepared:
-    """A loaded, segmented note, ready for extraction."""
+    """A loaded, segmented note, ready for extraction; `chunks` are set by `extract`."""
 
     note: Note
     passages: list[Passage]
     language: str
+    title: str = ""
+    chunks: list[tuple[Passage, ...]] = field(default_factory=list)
 
     @property
     def by_id(self) -> dict[str, Passage]:
         return {p.id: p for p in self.passages}
+
+    def context(self, passages: Sequence[Passage]) -> NoteContext:
+        return NoteContext(self.note.name, self.title, self.language, tuple(passages))
+
+    def chunk_of(self, stance: Stance) -> tuple[Passage, ...]:
+        """The chunk the stance was found in (all minable passages if chunks are not planned)."""
+        first = stance.passage_ids[0] if stance.passage_ids else ""
+        for chunk in self.chunks:
+            if any(p.id == first for p in chunk):
+                return chunk
+        return tuple(p for p in self.passages if p.minable)
+
+
+def note_title(note: Note, passages: Sequence[Passage]) -> str:
+    """Front matter `title`, else the first top-level heading, else the file's name."""
+    title = note.front_matter.get("title")
+    if isinstance(title, str) and title.strip():
+        return " ".join(title.split())
+    heading = next((p for p in passages if p.kind == "heading" and p.text), None)
+    return heading.text if heading is not None else Path(note.name).stem
 
 
 def prepare(path: Path, language: str = "auto") -> Prepared:
     """Load and segment a note; raises NoteError for files to skip."""
     note = load_note(path)
     lang = detect_language(note.body) if language == "auto" else language
-    return Prepared(note, segment(note), lang)
+    passages = segment(note)
+    return Prepared(note, passages, lang, note_title(note, passages))
 
 
-def chunks(passages: Sequence[Passage], limit: int = CHUNK_CHARS) -> Iterator[list[Passage]]:
-    """Minable passages in groups of at most `limit` characters (a huge passage is cut)."""
+def passage_tokens(p: Passage) -> int:
+    return estimate_tokens(p.text) + PASSAGE_OVERHEAD
+
+
+def chunks(passages: Sequence[Passage], limit: int = CHUNK_TOKENS) -> Iterator[list[Passage]]:
+    """Minable passages in groups of at most `limit` tokens (a huge passage is cut)."""
     group: list[Passage] = []
     size = 0
     for p in passages:
         if not p.minable:
             continue
-        if len(p.text) > limit:
-            p = p.model_copy(update={"text": p.text[:limit]})
-        if group and size + len(p.text) > limit:
+        if passage_tokens(p) > limit:
+            p = p.model_copy(update={"text": _cut(p.text, limit - PASSAGE_OVERHEAD)})
+        if group and size + passage_tokens(p) > limit:
             yield group
             group, size = [], 0
         group.append(p)
-        size += len(p.text)
+        size += passage_tokens(p)
     if group:
         yield group
+
+
+def _cut(text: str, tokens: int) -> str:
+    """The start of `text` that fits in about `tokens` tokens."""
+    low, high = 0, len(text)
+    while low < high:
+        mid = (low + high + 1) // 2
+        if estimate_tokens(text[:mid]) <= tokens:
+            low = mid
+        else:
+            high = mid - 1
+    return text[:low]
+
+
+def chunk_limit(job: Job) -> int:
+    """Passage tokens per extraction chunk: the prompt, the answer and thinking must fit."""
+    window = job.backend.context_window
+    if window is None:
+        return CHUNK_TOKENS
+    system = estimate_tokens(job.prompts.extract.render("system")) + TASK_TOKENS
+    effort = job.tuning.effort_for("extract")
+    thinking = job.backend.facts.output_budget(0, effort)
+    room = window * WINDOW_SHARE - system - thinking - extract_budget(0)
+    limit = int(room / (1 + (extract_budget(1000) - extract_budget(0)) / 1000))
+    return max(MIN_CHUNK_TOKENS, min(CHUNK_TOKENS, limit))
 
 
 def _known_ids(ids: set[str]) -> Check:
@@ -121,7 +203,7 @@ def to_stance(found: ExtractedStance, by_id: dict[str, Passage], seen: dict[str,
 
 
 def _halves(group: list[Passage]) -> tuple[list[Passage], list[Passage]] | None:
-    """Split a chunk that did not fit the model's window; None when it cannot shrink further."""
+    """Split a chunk that did not fit; None when it cannot shrink further."""
     if len(group) > 1:
         return group[: len(group) // 2], group[len(group) // 2 :]
     text = group[0].text
@@ -135,26 +217,32 @@ def _halves(group: list[Passage]) -> tuple[list[Passage], list[Passage]] | None:
 def _extract_chunk(
     job: Job, prepared: Prepared, group: list[Passage], meter: Meter
 ) -> list[ExtractedStance]:
-    """Stances in one chunk; a chunk too long for the model is halved until it fits."""
-    request = extract_request(job.prompts, prepared.note.name, prepared.language, group)
+    """Stances in one chunk. A chunk too long for the model's window, or whose stances do not
+    fit the answer's room, is halved until it fits (never a repair turn of a cut-off list)."""
+    context = prepared.context(group)
+    wanted = extract_budget(sum(passage_tokens(p) for p in group))
+    prompt = estimate_tokens(job.prompts.extract.render("system") + context.text())
+    request = extract_request(job.prompts, context, job.budget(prompt, wanted), job.tuning)
     check = _known_ids({p.id for p in group})
+    halves = _halves(group)
     try:
-        return ask(job.backend, request, Extraction, job.prompts.repair, meter, check).stances
-    except ContextTooLongError:
-        halves = _halves(group)
+        found = ask(
+            job.backend, request, Extraction, job.prompts.repair, meter, check, split=bool(halves)
+        )
+    except (ContextTooLongError, TruncatedError):
         if halves is None:
             raise
         return [s for half in halves for s in _extract_chunk(job, prepared, half, meter)]
+    return found.stances
 
 
 def extract(job: Job, prepared: Prepared, meter: Meter) -> list[Stance]:
     """Every stance in the note: one backend call per chunk of passages."""
     by_id = prepared.by_id
     seen: dict[str, int] = {}
+    prepared.chunks = [tuple(g) for g in chunks(prepared.passages, chunk_limit(job))]
     found = [
-        s
-        for group in chunks(prepared.passages)
-        for s in _extract_chunk(job, prepared, group, meter)
+        s for group in prepared.chunks for s in _extract_chunk(job, prepared, list(group), meter)
     ]
     return [to_stance(s, by_id, seen) for s in found if s.passage_ids]
 
@@ -166,6 +254,72 @@ def answer_language(job: Job, stance: Stance, prepared: Prepared) -> str:
     return stance.language or prepared.language
 
 
+@dataclass(frozen=True)
+class DebatePlan:
+    """How one stance is debated: with which part of the note, and whether that part is a
+    prefix shared with other calls (`warm_key` names it when the provider would cache it)."""
+
+    stance: Stance
+    context: NoteContext
+    shared: bool = False
+    warm_key: Hashable | None = None
+
+
+def _debate_context(job: Job, prepared: Prepared, stance: Stance) -> NoteContext:
+    """The stance's chunk if it fits the window with a whole answer, else its neighbourhood."""
+    chunk = prepared.chunk_of(stance)
+    window = job.backend.context_window
+    if window is None:
+        return prepared.context(chunk)
+    system = estimate_tokens(job.prompts.debate.render("system")) + TASK_TOKENS
+    thinking = job.backend.facts.output_budget(0, job.tuning.effort_for("debate"))
+    room = int(window * WINDOW_SHARE) - system - thinking - DEBATE_MIN_TOKENS
+    if sum(passage_tokens(p) for p in chunk) <= room:
+        return prepared.context(chunk)
+    return prepared.context(neighbourhood(list(chunk), stance.passage_ids, room))
+
+
+def neighbourhood(passages: list[Passage], ids: Sequence[str], tokens: int) -> list[Passage]:
+    """The passages `ids` and as many neighbours either side as fit in `tokens`, in order."""
+    picked = {i for i, p in enumerate(passages) if p.id in ids} or {0}
+    used = sum(passage_tokens(passages[i]) for i in picked)
+    low, high = min(picked), max(picked)
+    while low > 0 or high < len(passages) - 1:
+        grown = False
+        for i in (low - 1, high + 1):
+            if 0 <= i < len(passages) and used + passage_tokens(passages[i]) <= tokens:
+                picked.add(i)
+                used += passage_tokens(passages[i])
+                grown = True
+        low, high = min(picked), max(picked)
+        if not grown:
+            break
+    return [passages[i] for i in sorted(picked)]
+
+
+def cache_key(job: Job, purpose: str, system: str, context: NoteContext) -> Hashable | None:
+    """A name for a prefix the provider would cache (system prompt and note), else None."""
+    minimum = job.backend.facts.cache_min_tokens
+    if minimum is None:
+        return None
+    tokens = estimate_tokens(system) + estimate_tokens(context.text())
+    if tokens < minimum * CACHE_MARGIN:
+        return None
+    return (purpose, context.passages[0].id if context.passages else "")
+
+
+def plan_debates(job: Job, prepared: Prepared, stances: Sequence[Stance]) -> list[DebatePlan]:
+    """Each stance's context; stances that share one are marked so its prefix is cached."""
+    contexts = [_debate_context(job, prepared, s) for s in stances]
+    system = job.prompts.debate.render("system")
+    plans = []
+    for stance, context in zip(stances, contexts, strict=True):
+        shared = contexts.count(context) > 1
+        key = cache_key(job, "debate", system, context) if shared else None
+        plans.append(DebatePlan(stance, context, shared, key))
+    return plans
+
+
 def _in_language(language: str) -> Check:
     def check(value: Debate) -> None:
         text = " ".join(p.title + " " + p.argument for p in value.support + value.oppose)
@@ -175,16 +329,39 @@ def _in_language(language: str) -> Check:
     return check
 
 
-def debate(job: Job, stance: Stance, prepared: Prepared, meter: Meter) -> StanceResult:
-    """Perspectives on both sides of one stance; a failure is recorded on the stance."""
-    by_id = prepared.by_id
-    passages = [by_id[i] for i in stance.passage_ids if i in by_id]
-    language = answer_language(job, stance, prepared)
-    request = debate_request(job.prompts, stance, passages, job.options.per_side, language)
+def _argue(job: Job, plan: DebatePlan, prepared: Prepared, meter: Meter) -> Debate:
+    language = answer_language(job, plan.stance, prepared)
+    per_side = job.options.per_side
+    prompt = estimate_tokens(job.prompts.debate.render("system") + plan.context.text())
+    budget = job.budget(prompt + TASK_TOKENS, max(DEBATE_MAX_TOKENS, 1024 + per_side * 1600))
+    request = debate_request(
+        job.prompts,
+        plan.context,
+        plan.stance,
+        (per_side, language),
+        budget,
+        shared=plan.shared,
+        tuning=job.tuning,
+    )
+    return ask(job.backend, request, Debate, job.prompts.repair, meter, _in_language(language))
+
+
+def debate(job: Job, plan: DebatePlan, prepared: Prepared, meter: Meter) -> StanceResult:
+    """Perspectives on both sides of one stance; a failure is recorded on the stance.
+
+    If the note around the stance does not fit the model's window, it is argued with its own
+    passages only.
+    """
+    stance = plan.stance
     try:
-        check = _in_language(language)
-        found = ask(job.backend, request, Debate, job.prompts.repair, meter, check)
-    except (AuthError, ModelNotFoundError):
+        try:
+            found = _argue(job, plan, prepared, meter)
+        except ContextTooLongError:
+            own = prepared.context([p for p in plan.context.passages if p.id in stance.passage_ids])
+            if own == plan.context:
+                raise
+            found = _argue(job, DebatePlan(stance, own), prepared, meter)
+    except RunStoppingError:
         raise  # every later call would fail the same way: stop the run
     except BackendError as e:
         return StanceResult(**stance.model_dump(), error=str(e))

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from debater.answers import Reply
-from debater.calls import reply_request
-from debater.errors import AuthError, BackendError, ModelNotFoundError
+from debater.calls import NoteContext, reply_request
+from debater.errors import BackendError, RunStoppingError
 from debater.models import Perspective, StanceResult
 from debater.pipeline import Job, Prepared, answer_language
 from debater.structured import Meter, ask
@@ -13,26 +13,37 @@ OTHER_SIDE = {"support": "oppose", "oppose": "support"}
 
 
 def _reply_to(
-    job: Job, stance: StanceResult, p: Perspective, language: str, meter: Meter, depth: int
+    job: Job,
+    context: NoteContext,
+    stance: StanceResult,
+    p: Perspective,
+    language: str,
+    meter: Meter,
+    depth: int,
 ) -> Perspective:
     """`p` with its reply tree filled in down to `depth` more levels."""
     if depth <= 0:
         return p
-    request = reply_request(job.prompts, stance, p, language)
+    request = reply_request(job.prompts, context, stance, p, language, job.tuning)
     try:
         found = ask(job.backend, request, Reply, job.prompts.repair, meter)
-    except (AuthError, ModelNotFoundError):
+    except RunStoppingError:
         raise
     except BackendError as e:
         return p.model_copy(update={"error": f"no reply: {e}"})  # re-asked on the next run
     reply = Perspective(side=OTHER_SIDE[p.side], holders=[], **found.model_dump())  # type: ignore[arg-type]
-    reply = _reply_to(job, stance, reply, language, meter, depth - 1)
+    reply = _reply_to(job, context, stance, reply, language, meter, depth - 1)
     return p.model_copy(update={"replies": [reply]})
 
 
 def reply_tree(
-    job: Job, stance: StanceResult, p: Perspective, prepared: Prepared, meter: Meter
+    job: Job,
+    context: NoteContext,
+    stance: StanceResult,
+    p: Perspective,
+    prepared: Prepared,
+    meter: Meter,
 ) -> Perspective:
     """One perspective of a stance with its replies, `depth - 1` levels deep."""
     language = answer_language(job, stance, prepared)
-    return _reply_to(job, stance, p, language, meter, job.options.depth - 1)
+    return _reply_to(job, context, stance, p, language, meter, job.options.depth - 1)

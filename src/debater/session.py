@@ -9,7 +9,7 @@ from pathlib import Path
 from debater.backends.base import Backend, BackendOptions
 from debater.backends.registry import create_backend
 from debater.cache import CachedBackend
-from debater.calls import Prompts
+from debater.calls import Prompts, Tuning
 from debater.config import Settings, default_backend
 from debater.pipeline import Job, Options
 from debater.ratelimit import RateLimitedBackend
@@ -24,6 +24,7 @@ def backend_options(settings: Settings) -> BackendOptions:
         timeout=settings.timeout,
         max_retries=settings.max_retries,
         structured=settings.structured,
+        context_window=settings.context_window,
         lc_model=settings.lc_model,
         lc_kwargs=settings.lc_kwargs,
     )
@@ -67,8 +68,14 @@ def open_backend(settings: Settings, root: Path) -> Backend:
     return backend
 
 
-def open_job(settings: Settings, root: Path) -> Job:
-    """A job ready to run: call `job.backend.close()` when done."""
+def job_for(settings: Settings, backend: Backend) -> Job:
+    """A job with the settings' prompts, options and tuning over `backend`."""
     prompts = Prompts.load(settings.prompts_dir)
     options = Options(per_side=settings.per_side, language=settings.language, depth=settings.depth)
-    return Job(open_backend(settings, root), prompts, options)
+    tuning = Tuning(effort=settings.effort, temperature=settings.temperature)
+    return Job(backend, prompts, options, tuning)
+
+
+def open_job(settings: Settings, root: Path) -> Job:
+    """A job ready to run: call `job.backend.close()` when done."""
+    return job_for(settings, open_backend(settings, root))

@@ -42,6 +42,7 @@ class Meter:
             u.output_tokens += response.usage.output_tokens
             u.cache_read_tokens += response.usage.cache_read_tokens
             u.cache_write_tokens += response.usage.cache_write_tokens
+            u.thinking_tokens += response.usage.thinking_tokens
 
     def snapshot(self) -> Usage:
         with self._lock:
@@ -98,13 +99,20 @@ def ask(
     repair: Prompt,
     meter: Meter,
     check: Check | None = None,
+    *,
+    split: bool = False,
 ) -> T:
-    """Send `request`; on an invalid or truncated answer, send one repair turn, then give up."""
+    """Send `request`; on an invalid or truncated answer, send one repair turn, then give up.
+
+    With `split`, a cut-off answer raises TruncatedError at once: the caller asks for less.
+    """
     first = backend.complete(request)
     meter.record(first)
     value, problem = _problem(first, output, check)
     if value is not None:
         return value
+    if split and first.stop_reason == "max_tokens":
+        raise TruncatedError("the answer did not fit the output limit")
     retry = request.with_messages(
         Message.assistant(first.text or "(empty answer)"),
         Message.user(repair.render("user", error=problem)),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import logging
 import os
 from collections.abc import Iterator
 from functools import lru_cache
@@ -17,6 +18,7 @@ from debater.backends.base import (
     BackendStatus,
     Message,
     Request,
+    Resolved,
     Response,
     TokenUsage,
     json_schema,
@@ -24,6 +26,7 @@ from debater.backends.base import (
 from debater.backends.sdk_support import (
     ErrorContext,
     LazyClient,
+    guarded_http_client,
     import_sdk,
     map_sdk_error,
     map_stream_error,
@@ -32,12 +35,15 @@ from debater.backends.sdk_support import (
     parse_object,
     raise_for_stop,
     require_sdk,
+    sdk_timeout,
 )
+from debater.llm.model_facts import facts_for
 
 if TYPE_CHECKING:
     import anthropic
     from anthropic.types import Message as SDKMessage
 
+log = logging.getLogger(__name__)
 KEY_VARS = ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN")
 DEFAULT_URL = "https://api.anthropic.com"
 EPHEMERAL = {"type": "ephemeral"}
@@ -62,9 +68,8 @@ class AnthropicBackend(Backend):
     def __init__(self, options: BackendOptions) -> None:
         key_var, key = _key()
         require_sdk("anthropic", "anthropic")
-        self.model = options.model or self.default_model
-        self.base_url = options.base_url or os.environ.get("ANTHROPIC_BASE_URL") or None
-        self._tool_mode = options.structured == "tool"
+        self.model, self.base_url, self.facts = self.resolve(options)
+        self._tool_mode = options.structured == "tool" and self._can_force_tools()
         self._errors = ErrorContext(
             provider="Anthropic",
             model=self.model,
@@ -77,14 +82,37 @@ class AnthropicBackend(Backend):
         credential = {"api_key": key} if key_var == "ANTHROPIC_API_KEY" else {"auth_token": key}
         # An explicit timeout also lifts the SDK's "streaming is required" guard for big max_tokens.
         self._lazy: LazyClient[anthropic.Anthropic] = LazyClient(
-            lambda: import_sdk("anthropic", "anthropic").Anthropic(
-                **credential,
-                base_url=self.base_url,
-                timeout=options.timeout,
-                max_retries=options.max_retries,
-                http_client=options.http_client,
-            )
+            lambda: self._build_client(credential, options)
         )
+
+    def _build_client(self, credential: dict[str, str], options: BackendOptions) -> Any:
+        sdk = import_sdk("anthropic", "anthropic")
+        return sdk.Anthropic(
+            **credential,
+            base_url=self.base_url,
+            timeout=sdk_timeout(options.timeout),
+            max_retries=options.max_retries,
+            http_client=guarded_http_client(sdk, options.http_client),
+        )
+
+    @classmethod
+    def resolve(cls, options: BackendOptions) -> Resolved:
+        model = options.model or cls.default_model
+        base_url = options.base_url or os.environ.get("ANTHROPIC_BASE_URL") or None
+        return Resolved(
+            model, base_url, facts_for(model, "anthropic").with_window(options.context_window)
+        )
+
+    def _can_force_tools(self) -> bool:
+        """Whether `--structured tool` can work; if not, say so once and use native JSON."""
+        if self.facts.forced_tool_choice:
+            return True
+        log.warning(
+            "%s does not accept a forced tool choice, so --structured tool cannot work with it; "
+            "asking for native JSON-schema output instead",
+            self.model,
+        )
+        return False
 
     @property
     def _client(self) -> anthropic.Anthropic:
@@ -142,32 +170,27 @@ class AnthropicBackend(Backend):
         """The keyword arguments of `messages.create` for `request`."""
         params: dict[str, Any] = {
             "model": self.model,
-            "max_tokens": request.max_tokens,
+            # Thinking counts against max_tokens: the budget leaves room for it.
+            "max_tokens": self.facts.output_budget(request.max_tokens, request.effort),
             "messages": _messages(request.messages, MAX_BREAKPOINTS - bool(request.system)),
         }
         if request.system:
             params["system"] = [
                 {"type": "text", "text": request.system, "cache_control": EPHEMERAL}
             ]
-        if request.output is not None:
-            params.update(self._structured(request.output))
-        if request.temperature is not None:
+        config: dict[str, Any] = {}
+        if request.output is not None and self._tool_mode:
+            params.update(_forced_tool(request.output))
+        elif request.output is not None:
+            config["format"] = {"type": "json_schema", "schema": _native_schema(request.output)}
+        if effort := self.facts.effort_param(request.effort):
+            config["effort"] = effort
+        if config:
+            params["output_config"] = config
+        if request.temperature is not None and self.facts.temperature:
             # anthropic >= 1.0 dropped sampling kwargs; models that still take them read the body.
             params["extra_body"] = {"temperature": request.temperature}
         return params
-
-    def _structured(self, output: type[BaseModel]) -> dict[str, Any]:
-        """Ask for `output` by native JSON output, or by forced tool use for older models."""
-        if not self._tool_mode:
-            schema = _native_schema(output)
-            return {"output_config": {"format": {"type": "json_schema", "schema": schema}}}
-        name = output.__name__
-        tool = {
-            "name": name,
-            "description": f"Record the answer as a {name}.",
-            "input_schema": json_schema(output),
-        }
-        return {"tools": [tool], "tool_choice": {"type": "tool", "name": name}}
 
     def _response(self, message: SDKMessage, output: type[BaseModel] | None) -> Response:
         text = "".join(block.text for block in message.content if block.type == "text")
@@ -209,14 +232,27 @@ def _messages(messages: tuple[Message, ...], breakpoints: int) -> list[dict[str,
     return result
 
 
+def _forced_tool(output: type[BaseModel]) -> dict[str, Any]:
+    """Ask for `output` as the input of a tool the model must call (older models, gateways)."""
+    name = output.__name__
+    tool = {
+        "name": name,
+        "description": f"Record the answer as a {name}.",
+        "input_schema": json_schema(output),
+    }
+    return {"tools": [tool], "tool_choice": {"type": "tool", "name": name}}
+
+
 def _usage(message: SDKMessage) -> TokenUsage:
     """Token counts; `input_tokens` is the uncached part, as Anthropic reports it."""
     usage = message.usage
+    details = usage.output_tokens_details
     return TokenUsage(
         input_tokens=usage.input_tokens,
         output_tokens=usage.output_tokens,
         cache_read_tokens=usage.cache_read_input_tokens or 0,
         cache_write_tokens=usage.cache_creation_input_tokens or 0,
+        thinking_tokens=details.thinking_tokens if details else 0,
     )
 
 

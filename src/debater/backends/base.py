@@ -5,9 +5,11 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from functools import lru_cache
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from debater.llm.model_facts import Effort, ModelFacts, facts_for
 
 StopReason = Literal["end", "max_tokens", "refusal", "other"]
 
@@ -47,7 +49,11 @@ class Message(BaseModel):
 
 
 class Request(BaseModel):
-    """What the pipeline asks of a backend. `output` is the pydantic model of the wanted answer."""
+    """What the pipeline asks of a backend. `output` is the pydantic model of the wanted answer.
+
+    `max_tokens` is room for the answer itself; a backend whose model thinks adds room for the
+    thinking that `effort` asks for (see `ModelFacts.output_budget`).
+    """
 
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
 
@@ -57,6 +63,7 @@ class Request(BaseModel):
     output: type[BaseModel] | None = Field(default=None, exclude=True)
     max_tokens: int = 4096
     temperature: float | None = None
+    effort: Effort | None = None
     prompt_hash: str = ""
 
     def output_schema(self) -> dict[str, Any] | None:
@@ -69,10 +76,14 @@ class Request(BaseModel):
 
 
 class TokenUsage(BaseModel):
+    """Tokens of one answer: `input_tokens` is the uncached part of the prompt, and
+    `output_tokens` includes `thinking_tokens`."""
+
     input_tokens: int = 0
     output_tokens: int = 0
     cache_read_tokens: int = 0
     cache_write_tokens: int = 0
+    thinking_tokens: int = 0
 
 
 class Response(BaseModel):
@@ -102,9 +113,18 @@ class BackendOptions(BaseModel):
     timeout: float = 120.0
     max_retries: int = 4
     structured: Literal["native", "tool"] = "native"
+    context_window: int | None = None
     lc_model: str | None = None
     lc_kwargs: dict[str, Any] = Field(default_factory=dict)
     http_client: Any = Field(default=None, exclude=True)
+
+
+class Resolved(NamedTuple):
+    """Which model at which address a backend talks to, and what is known about that model."""
+
+    model: str
+    base_url: str | None
+    facts: ModelFacts
 
 
 class BackendStatus(BaseModel):
@@ -115,13 +135,33 @@ class BackendStatus(BaseModel):
 
 
 class Backend(ABC):
-    """A language model behind one method. Implementations must be safe to call from threads."""
+    """A language model behind one method. Implementations must be safe to call from threads.
+
+    `facts` says what the model accepts and how it behaves (thinking, prompt caching, limits);
+    the pipeline sizes chunks, budgets and the order of calls by it.
+    """
 
     name: str = ""
     description: ClassVar[str] = ""
     default_model: ClassVar[str] = ""
+    # The window to plan for when it cannot be asked (a dry run), if the model's is unknown.
+    assumed_window: ClassVar[int | None] = None
     model: str
     base_url: str | None = None
+    facts: ModelFacts = ModelFacts()
+
+    @property
+    def context_window(self) -> int | None:
+        """Tokens the model takes in and puts out per request, if known."""
+        return self.facts.context_window
+
+    @classmethod
+    def resolve(cls, options: BackendOptions) -> Resolved:
+        """Model, address and facts from the options and the environment; no key is needed,
+        so `--dry-run` knows exactly what a real run would use (and its cache keys)."""
+        model = options.model or cls.default_model or cls.name
+        facts = facts_for(model).with_window(options.context_window)
+        return Resolved(model, options.base_url, facts)
 
     @classmethod
     def status(cls, options: BackendOptions) -> BackendStatus:
@@ -148,7 +188,11 @@ class Backend(ABC):
     @property
     def identity(self) -> dict[str, str]:
         """What distinguishes this backend's answers in the cache (never a secret)."""
-        return {"backend": self.name, "model": self.model, "base_url": self.base_url or ""}
+        return identity(self.name, self.model, self.base_url)
+
+
+def identity(name: str, model: str, base_url: str | None) -> dict[str, str]:
+    return {"backend": name, "model": model, "base_url": base_url or ""}
 
 
 class WrapperBackend(Backend):
@@ -159,10 +203,15 @@ class WrapperBackend(Backend):
         self.name = inner.name
         self.model = inner.model
         self.base_url = inner.base_url
+        self.facts = inner.facts
 
     @property
     def identity(self) -> dict[str, str]:
         return self.inner.identity
+
+    @property
+    def context_window(self) -> int | None:
+        return self.inner.context_window
 
     def complete(self, request: Request) -> Response:
         return self.inner.complete(request)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import inspect
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from pydantic import BaseModel, ValidationError
@@ -15,9 +17,11 @@ from debater.backends.base import (
     BackendOptions,
     BackendStatus,
     Request,
+    Resolved,
     Response,
     TokenUsage,
 )
+from debater.backends.local_server import OLLAMA_DEFAULT_WINDOW
 from debater.backends.sdk_support import (
     ErrorContext,
     ErrorKind,
@@ -26,8 +30,10 @@ from debater.backends.sdk_support import (
     raise_for_stop,
     redact,
     server_detail,
+    status_error,
 )
-from debater.errors import UsageError
+from debater.errors import BackendError, UsageError
+from debater.llm.model_facts import facts_for
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -35,6 +41,8 @@ if TYPE_CHECKING:
 
 SPEC_HELP = "--lc-model package.module:ClassName, e.g. langchain_ollama:ChatOllama"
 SECRET_WORDS = {"key", "token", "secret", "password"}
+# What integrations call the output limit: ChatAnthropic, ChatOpenAI; Google; ChatOllama; HF.
+LIMIT_FIELDS = ("max_tokens", "max_output_tokens", "num_predict", "max_new_tokens")
 
 
 def load_chat_model(
@@ -110,9 +118,9 @@ class LangChainBackend(Backend):
             "max_retries": options.max_retries,
         }
         self._chat = load_chat_model(options.lc_model, kwargs, defaults)
-        named = kwargs.get("model") or kwargs.get("model_name")
-        self.model = str(named or type(self._chat).__name__)
-        self.base_url = str(kwargs.get("base_url") or "") or None
+        self.model, self.base_url, self.facts = self.resolve(options)
+        self._user_set = set(options.lc_kwargs)
+        self._limit_field = next((f for f in LIMIT_FIELDS if self._has_field(f)), None)
         self._errors = ErrorContext(
             provider=options.lc_model,
             model=self.model,
@@ -124,6 +132,15 @@ class LangChainBackend(Backend):
         )
 
     @classmethod
+    def resolve(cls, options: BackendOptions) -> Resolved:
+        """The model named in --lc-kwargs (or --model), else the chat model's class name."""
+        kwargs = options.lc_kwargs
+        class_name = (options.lc_model or "").rpartition(":")[2].rsplit(".", 1)[-1]
+        model = str(kwargs.get("model") or kwargs.get("model_name") or options.model or class_name)
+        base_url = str(kwargs.get("base_url") or options.base_url or "") or None
+        return Resolved(model, base_url, facts_for(model).with_window(options.context_window))
+
+    @classmethod
     def status(cls, options: BackendOptions) -> BackendStatus:
         if importlib.util.find_spec("langchain_core") is None:
             return BackendStatus(ready=False, detail="pip install langchain-core")
@@ -131,36 +148,102 @@ class LangChainBackend(Backend):
             return BackendStatus(ready=False, detail=f"needs {SPEC_HELP}")
         return BackendStatus(ready=True, detail=options.lc_model)
 
+    @property
+    def context_window(self) -> int | None:
+        """--context-window, else the model's `num_ctx`; an Ollama model runs with 4,096 unless
+        told otherwise, and drops what does not fit without a word."""
+        if self.facts.context_window:
+            return self.facts.context_window
+        num_ctx = getattr(self._chat, "num_ctx", None)
+        if isinstance(num_ctx, int) and num_ctx > 0:
+            return num_ctx
+        ollama = type(self._chat).__module__.startswith("langchain_ollama")
+        return OLLAMA_DEFAULT_WINDOW if ollama else None
+
     def complete(self, request: Request) -> Response:
-        from langchain_core.exceptions import ModelError, ModelRefusalError
+        from langchain_core.exceptions import ModelRefusalError, OutputParserException
 
         messages = self._messages(request)
+        chat = self._tuned(request)
         try:
-            if request.output is None:
-                raw = self._chat.invoke(messages)
-                return self._response(raw, raw.text, None)
-            return self._structured(messages, request.output)
+            with self._mapped_errors():
+                if request.output is None:
+                    raw = chat.invoke(messages)
+                    return self._response(raw, raw.text, None)
+                return self._structured(chat, messages, request.output)
         except ModelRefusalError as exc:
             refusal = redact(server_detail(exc), self._errors.secrets)
             return Response(stop_reason="refusal", refusal=refusal, model=self.model)
-        except ModelError as exc:
-            raise self._errors.error(_kind_of(exc), server_detail(exc)) from None
+        except OutputParserException as exc:  # no usable structured answer: repair it
+            return Response(text=str(getattr(exc, "llm_output", "") or ""), model=self.model)
+        except Exception as exc:
+            # langchain-openai parses with the SDK, which raises on a cut-off answer
+            if type(exc).__name__ != "LengthFinishReasonError":
+                raise
+            return Response(stop_reason="max_tokens", model=self.model)
 
     def stream_text(self, request: Request) -> Iterator[str]:
-        from langchain_core.exceptions import ModelError, ModelRefusalError
+        from langchain_core.exceptions import ModelRefusalError
 
         reason, refusal = None, ""
         try:
-            for chunk in self._chat.stream(self._messages(request)):
-                reason = _finish_reason(chunk) or reason
-                refusal += chunk.additional_kwargs.get("refusal") or ""
-                if chunk.text:
-                    yield chunk.text
+            with self._mapped_errors():
+                for chunk in self._tuned(request).stream(self._messages(request)):
+                    reason = _finish_reason(chunk) or reason
+                    refusal += chunk.additional_kwargs.get("refusal") or ""
+                    if chunk.text:
+                        yield chunk.text
         except ModelRefusalError as exc:
             raise self._errors.error("refusal", server_detail(exc)) from None
-        except ModelError as exc:
-            raise self._errors.error(_kind_of(exc), server_detail(exc)) from None
         raise_for_stop(reason, self._errors, refusal)
+
+    @contextmanager
+    def _mapped_errors(self) -> Iterator[None]:
+        """LangChain's provider-neutral errors, and the raw ones some integrations let through
+        (ChatOllama: ConnectionError, ollama.ResponseError), as debater's one-line errors.
+        Refusals and unparsable answers pass through for the caller to handle."""
+        from langchain_core.exceptions import ModelError, ModelRefusalError, OutputParserException
+
+        try:
+            yield
+        except (ModelRefusalError, OutputParserException):
+            raise
+        except Exception as exc:
+            mapped = self._foreign_error(exc)  # integrations' errors carry their SDK's status
+            if mapped is None and isinstance(exc, ModelError):
+                mapped = self._errors.error(_kind_of(exc), server_detail(exc))
+            if mapped is None:
+                raise
+            raise mapped from None
+
+    def _foreign_error(self, exc: Exception) -> BackendError | None:
+        """A debater error for an exception outside LangChain's hierarchy, if it is a known kind."""
+        status = getattr(exc, "status_code", None)
+        if isinstance(status, int) and status >= 400:
+            return status_error(exc, status, self._errors)
+        if isinstance(exc, ConnectionError) or type(exc).__name__ == "ConnectError":
+            return self._errors.error("unreachable", _first_words(exc))
+        if isinstance(exc, TimeoutError) or type(exc).__name__.endswith("Timeout"):
+            return self._errors.error("timeout", "")
+        return None
+
+    def _tuned(self, request: Request) -> BaseChatModel:
+        """The chat model with this request's output bound, effort and temperature, under
+        whatever names its integration uses (set in --lc-kwargs, they are left alone)."""
+        update: dict[str, Any] = {}
+        if self._limit_field is not None:
+            update[self._limit_field] = self.facts.output_budget(request.max_tokens, request.effort)
+        effort = self.facts.effort_param(request.effort)
+        if effort and self._has_field("reasoning_effort"):
+            update["reasoning_effort"] = effort
+        temperature = request.temperature
+        if temperature is not None and self.facts.temperature and self._has_field("temperature"):
+            update["temperature"] = temperature
+        update = {k: v for k, v in update.items() if k not in self._user_set}
+        return self._chat.model_copy(update=update) if update else self._chat
+
+    def _has_field(self, name: str) -> bool:
+        return _accepts(type(self._chat), name)
 
     def _messages(self, request: Request) -> list[BaseMessage]:
         from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
@@ -171,12 +254,17 @@ class LangChainBackend(Backend):
             result.append(kind(message.text))
         return result
 
-    def _structured(self, messages: list[BaseMessage], output: type[BaseModel]) -> Response:
+    def _structured(
+        self, chat: BaseChatModel, messages: list[BaseMessage], output: type[BaseModel]
+    ) -> Response:
+        """Native JSON-schema output where the integration offers it (ChatAnthropic defaults
+        to a tool call, which the newest Claude models may answer in text instead)."""
+        method = {"method": "json_schema"} if _takes_json_schema(type(chat)) else {}
         try:
-            runnable = self._chat.with_structured_output(output, include_raw=True)
+            runnable = chat.with_structured_output(output, include_raw=True, **method)
         except NotImplementedError:
             raise UsageError(
-                f"{type(self._chat).__name__} cannot give structured output "
+                f"{type(chat).__name__} cannot give structured output "
                 "(it has no bind_tools); choose another LangChain model"
             ) from None
         # include_raw=True always gives {"raw", "parsed", "parsing_error"}
@@ -206,6 +294,17 @@ class LangChainBackend(Backend):
         """LangChain models own their clients; nothing to release here."""
 
 
+def _takes_json_schema(cls: type[BaseChatModel]) -> bool:
+    """Whether the class's `with_structured_output` has a `method` that can be "json_schema"."""
+    method = inspect.signature(cls.with_structured_output).parameters.get("method")
+    return method is not None and "json_schema" in str(method.annotation)
+
+
+def _first_words(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
 def _raw_answer(raw: AIMessage) -> str:
     """What the model actually said when it did not parse: tool-call arguments, else text."""
     if raw.tool_calls:
@@ -228,13 +327,13 @@ def _kind_of(exc: Exception) -> ErrorKind:
 
     kinds: list[tuple[type[Exception], ErrorKind]] = [
         (lc.ModelAuthenticationError, "auth"),
-        (lc.ModelPermissionDeniedError, "auth"),
+        (lc.ModelPermissionDeniedError, "permission"),
         (lc.ModelNotFoundError, "not_found"),
         (lc.ContextOverflowError, "context"),
         (lc.ModelRateLimitError, "rate_limit"),
         (lc.ModelAPIError, "server"),
         (lc.ModelTimeoutError, "timeout"),
-        (lc.ModelConnectionError, "connection"),
+        (lc.ModelConnectionError, "unreachable"),
     ]
     return next((kind for cls, kind in kinds if isinstance(exc, cls)), "bad_request")
 
@@ -246,9 +345,11 @@ def _usage(raw: AIMessage) -> TokenUsage:
         return TokenUsage()
     details = usage.get("input_token_details") or {}
     read, written = details.get("cache_read") or 0, details.get("cache_creation") or 0
+    output = usage.get("output_token_details") or {}
     return TokenUsage(
         input_tokens=max(usage.get("input_tokens", 0) - read - written, 0),
         output_tokens=usage.get("output_tokens", 0),
         cache_read_tokens=read,
         cache_write_tokens=written,
+        thinking_tokens=output.get("reasoning") or 0,
     )

@@ -219,7 +219,7 @@ class MockBackend(Backend):
     )
 
     def __init__(self, options: BackendOptions) -> None:
-        self.model = options.model or self.default_model
+        self.model, self.base_url, self.facts = self.resolve(options)
 
     def complete(self, request: Request) -> Response:
         parsed = self._answer(request)

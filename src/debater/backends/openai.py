@@ -18,12 +18,15 @@ from debater.backends.base import (
     BackendOptions,
     BackendStatus,
     Request,
+    Resolved,
     Response,
     TokenUsage,
 )
+from debater.backends.local_server import OLLAMA_DEFAULT_WINDOW, ollama_window, reported_window
 from debater.backends.sdk_support import (
     ErrorContext,
     LazyClient,
+    guarded_http_client,
     import_sdk,
     map_sdk_error,
     map_stream_error,
@@ -33,7 +36,9 @@ from debater.backends.sdk_support import (
     raise_for_stop,
     redact,
     require_sdk,
+    sdk_timeout,
 )
+from debater.llm.model_facts import facts_for
 
 if TYPE_CHECKING:
     import openai
@@ -56,13 +61,15 @@ class OpenAIBackend(Backend):
     provider: ClassVar[str] = "OpenAI"
     key_hint: ClassVar[str] = "OPENAI_API_KEY"
     url_hint: ClassVar[str] = "--base-url / OPENAI_BASE_URL"
+    # Sent when the user sets no --temperature; None leaves the server's own default.
+    default_temperature: ClassVar[float | None] = None
 
     def __init__(self, options: BackendOptions) -> None:
-        self.base_url = self._base_url(options)
+        self.model, self.base_url, self.facts = self.resolve(options)
         key = self._api_key(self.base_url)
         require_sdk("openai", "openai")
-        self.model = options.model or self.default_model
         self._official = _is_official(self.base_url)
+        self._window: int | None = None
         self._errors = ErrorContext(
             provider=self.provider,
             model=self.model,
@@ -71,19 +78,42 @@ class OpenAIBackend(Backend):
             base_url_hint=self.url_hint,
             retries=options.max_retries,
         )  # no secrets listed: redact() always removes the keys set in the environment
-        self._lazy: LazyClient[openai.OpenAI] = LazyClient(
-            lambda: import_sdk("openai", "openai").OpenAI(
-                api_key=key,
-                base_url=self.base_url,
-                timeout=options.timeout,
-                max_retries=options.max_retries,
-                http_client=options.http_client,
-            )
+        self._lazy: LazyClient[openai.OpenAI] = LazyClient(lambda: self._build_client(key, options))
+
+    def _build_client(self, key: str, options: BackendOptions) -> Any:
+        sdk = import_sdk("openai", "openai")
+        return sdk.OpenAI(
+            api_key=key,
+            base_url=self.base_url,
+            timeout=sdk_timeout(options.timeout),
+            max_retries=options.max_retries,
+            http_client=guarded_http_client(sdk, options.http_client),
         )
 
     @property
     def _client(self) -> openai.OpenAI:
         return self._lazy.get()
+
+    @property
+    def context_window(self) -> int | None:
+        """The table's window, else what a local server reports (asked once)."""
+        if self._window is None:
+            self._window = self.facts.context_window or self._reported_window() or 0
+        return self._window or None
+
+    def _reported_window(self) -> int | None:
+        if self._official or self.base_url is None:
+            return None
+        return reported_window(self.base_url, self.model)
+
+    @classmethod
+    def resolve(cls, options: BackendOptions) -> Resolved:
+        """The model's family decides the parameters, whatever the host (gateways included)."""
+        model = options.model or cls.default_model
+        base_url = cls._base_url(options)
+        fallback = "openai" if _is_official(base_url) else "local"
+        facts = facts_for(model, fallback).with_window(options.context_window)
+        return Resolved(model, base_url, facts)
 
     @classmethod
     def _base_url(cls, options: BackendOptions) -> str | None:
@@ -156,18 +186,23 @@ class OpenAIBackend(Backend):
         """The keyword arguments of `chat.completions.create` for `request`."""
         messages = [{"role": "system", "content": request.system}] if request.system else []
         messages += [{"role": m.role, "content": m.text} for m in request.messages]
-        # OpenAI's reasoning models reject the deprecated max_tokens; compatible servers
-        # often only know max_tokens.
-        limit = "max_completion_tokens" if self._official else "max_tokens"
+        # Reasoning models reject max_tokens and any temperature but 1; their reasoning counts
+        # against the output limit. Compatible servers often know only max_tokens.
+        facts = self.facts
         params: dict[str, Any] = {
             "model": self.model,
             "messages": messages,
-            limit: request.max_tokens,
+            facts.token_param: facts.output_budget(request.max_tokens, request.effort),
         }
         if request.output is not None:
             params["response_format"] = _json_schema_format(request.output)
-        if request.temperature is not None:
-            params["temperature"] = request.temperature
+        if effort := facts.effort_param(request.effort):
+            params["reasoning_effort"] = effort
+        temperature = request.temperature
+        if temperature is None:
+            temperature = self.default_temperature
+        if temperature is not None and facts.temperature:
+            params["temperature"] = temperature
         return params
 
     def _response(self, completion: ChatCompletion, output: type[BaseModel] | None) -> Response:
@@ -202,6 +237,17 @@ class OllamaBackend(OpenAIBackend):
     provider: ClassVar[str] = "Ollama"
     key_hint: ClassVar[str] = "the server's authentication (Ollama itself needs no key)"
     url_hint: ClassVar[str] = "--base-url, or start Ollama with `ollama serve`"
+    # Without a temperature Ollama's OpenAI endpoint samples at 1.0, overriding the model's
+    # tuned default (ollama openai/openai.go); JSON answers from small models want it low.
+    default_temperature: ClassVar[float | None] = 0.2
+    assumed_window: ClassVar[int | None] = OLLAMA_DEFAULT_WINDOW
+
+    def _reported_window(self) -> int | None:
+        """What the server runs the model with (`ollama ps`), else Ollama's default, 4,096.
+
+        Ollama drops what does not fit its window without a word, so chunking must respect it.
+        """
+        return ollama_window(self.base_url or self.default_url, self.model)
 
     @classmethod
     def _base_url(cls, options: BackendOptions) -> str:
@@ -248,9 +294,11 @@ def _usage(completion: ChatCompletion) -> TokenUsage:
     details = usage.prompt_tokens_details
     read = (details.cached_tokens or 0) if details else 0
     written = (details.cache_write_tokens or 0) if details else 0
+    output = usage.completion_tokens_details
     return TokenUsage(
         input_tokens=max(usage.prompt_tokens - read - written, 0),
         output_tokens=usage.completion_tokens,
         cache_read_tokens=read,
         cache_write_tokens=written,
+        thinking_tokens=(output.reasoning_tokens or 0) if output else 0,
     )

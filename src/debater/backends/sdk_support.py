@@ -10,8 +10,10 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from types import ModuleType
-from typing import Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from debater.backends.base import StopReason
 from debater.errors import (
@@ -20,11 +22,18 @@ from debater.errors import (
     BackendError,
     ContextTooLongError,
     ModelNotFoundError,
+    PermissionDeniedError,
+    QuotaError,
     RateLimitedError,
     RefusalError,
+    RetryLaterError,
+    ServerUnreachableError,
     TruncatedError,
     UsageError,
 )
+
+if TYPE_CHECKING:
+    import httpx2
 
 C = TypeVar("C")
 SECRET_VARS = ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "OPENAI_API_KEY")
@@ -41,10 +50,24 @@ _CONTEXT_RE = re.compile(
     r"|too many (?:input )?tokens",
     re.IGNORECASE,
 )
+# Out of credit or over quota: OpenAI's 429 `insufficient_quota`, Anthropic's 400 "Your credit
+# balance is too low", a 402. Not transient: retrying only spends the rest of the run.
+_QUOTA_RE = re.compile(
+    r"insufficient_quota|exceeded your (?:current )?quota|credit balance is too low"
+    r"|billing_hard_limit|billing_not_active|payment required",
+    re.IGNORECASE,
+)
 REDACTED = "[redacted]"
+# A retry-after longer than this is reported, not slept through (anthropic would sleep any
+# length; openai gives up above 120 s and we would still say "after N retries").
+MAX_RETRY_WAIT = 60.0
 
 ErrorKind = Literal[
     "auth",
+    "permission",
+    "quota",
+    "retry_later",
+    "unreachable",
     "not_found",
     "context",
     "rate_limit",
@@ -149,10 +172,23 @@ def server_detail(exc: BaseException) -> str:
     return line if len(line) <= 200 else line[:197] + "..."
 
 
-def kind_of_status(status: int, detail: str) -> ErrorKind:
-    """Classify an HTTP error status (and, for 400s, the server's words)."""
-    if status in (401, 403):
+def error_code(exc: BaseException) -> str:
+    """The provider's error code or type (`insufficient_quota`, `permission_error`), if any."""
+    body = getattr(exc, "body", None)
+    inner = body.get("error") if isinstance(body, dict) else None
+    if isinstance(inner, dict):
+        return str(inner.get("code") or inner.get("type") or "")
+    return str(getattr(exc, "code", None) or getattr(exc, "type", None) or "")
+
+
+def kind_of_status(status: int, detail: str, code: str = "") -> ErrorKind:
+    """Classify an HTTP error status (and the server's words and code)."""
+    if status == 402 or (status in (400, 403, 429) and _QUOTA_RE.search(f"{code} {detail}")):
+        return "quota"
+    if status == 401:
         return "auth"
+    if status == 403:
+        return "permission"
     if status == 404:
         return "not_found"
     if status == 413 or (status in (400, 422) and _CONTEXT_RE.search(detail)):
@@ -162,6 +198,63 @@ def kind_of_status(status: int, detail: str) -> ErrorKind:
     if status >= 500:
         return "server"
     return "bad_request"
+
+
+def retry_after(headers: Any) -> float | None:
+    """Seconds a response asks to wait (`retry-after-ms`, or `retry-after` seconds or date)."""
+    if headers is None:
+        return None
+    try:
+        if ms := headers.get("retry-after-ms"):
+            return float(ms) / 1000
+        value = headers.get("retry-after")
+        if not value:
+            return None
+        try:
+            return float(value)
+        except ValueError:
+            return (parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds()
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def _stop_futile_retries(response: httpx2.Response) -> None:
+    """A response hook: tell the SDK not to retry a quota error or a very long wait.
+
+    Both SDKs obey the `x-should-retry` header, so a quota error is not sent four more times,
+    and a 429 asking for an hour's wait is reported at once instead of slept through.
+    """
+    if response.status_code < 400:
+        return
+    if response.status_code in (400, 402, 403, 429):
+        response.read()  # error bodies are small, and the SDK reads them anyway
+        if _QUOTA_RE.search(response.text):
+            response.headers["x-should-retry"] = "false"
+            return
+    wait = retry_after(response.headers)
+    if wait is not None and wait > MAX_RETRY_WAIT:
+        response.headers["x-should-retry"] = "false"
+
+
+def guarded_http_client(sdk: ModuleType, given: Any = None) -> Any:
+    """The HTTP client an SDK gets: `given` or the SDK's default, with the retry guard hooked in."""
+    client = given if given is not None else sdk.DefaultHttpxClient()
+    hooks = client.event_hooks
+    client.event_hooks = {**hooks, "response": [*hooks["response"], _stop_futile_retries]}
+    return client
+
+
+def sdk_timeout(seconds: float) -> Any:
+    """Per-request timeout: `seconds` to answer, but 10 s at most to connect."""
+    import httpx2
+
+    return httpx2.Timeout(seconds, connect=min(seconds, 10.0))
+
+
+def _wait_text(seconds: float) -> str:
+    if seconds >= 3600:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 60:.0f} min" if seconds >= 120 else f"{seconds:.0f} s"
 
 
 @dataclass(frozen=True)
@@ -176,18 +269,39 @@ class ErrorContext:
     retries: int
     secrets: tuple[str, ...] = field(default=(), repr=False)
 
-    def error(self, kind: ErrorKind, detail: str, status: int | None = None) -> BackendError:
+    def error(
+        self, kind: ErrorKind, detail: str, status: int | None = None, wait: float = 0.0
+    ) -> BackendError:
         """A debater error of the right type whose message carries no secret."""
         code = f"HTTP {status}: " if status else ""
         said = f" ({code}{detail})" if detail else ""
-        message = self._message(kind, said)
+        message = self._message(kind, said, wait)
         error_type = _ERROR_TYPES.get(kind, BackendError)
         return error_type(redact(message, self.secrets))
 
-    def _message(self, kind: ErrorKind, said: str) -> str:
+    def _message(self, kind: ErrorKind, said: str, wait: float) -> str:
         tries = f"after {self.retries} retries"
         messages: dict[ErrorKind, str] = {
             "auth": f"{self.provider} rejected the key{said}: check {self.key_var}",
+            "permission": (
+                f"{self.provider} refused access to {self.model!r}{said}: the key works, but "
+                "this model, workspace or region is not open to it; check the key's "
+                "permissions in the provider's console, or choose another model with --model"
+            ),
+            "quota": (
+                f"{self.provider} says the account is out of credit or over its quota{said}: "
+                "check billing and your plan in the provider's console; the run stopped "
+                "without sending more"
+            ),
+            "retry_later": (
+                f"{self.provider} rate-limits this key and asks to wait {_wait_text(wait)} "
+                f"(retry-after){said}; run again after that (finished notes are saved), "
+                "or lower --concurrency / set --rpm"
+            ),
+            "unreachable": (
+                f"cannot reach {self.provider} at {self.base_url}{said}: is the server "
+                f"running? check {self.base_url_hint}"
+            ),
             "not_found": (
                 f"{self.provider} does not know the model {self.model!r}{said}: choose another "
                 f"with --model (or DEBATER_MODEL), or check {self.base_url_hint}"
@@ -203,8 +317,8 @@ class ErrorContext:
             ),
             "bad_request": f"{self.provider} rejected the request{said}",
             "connection": (
-                f"cannot reach {self.provider} at {self.base_url}{said}: is the server running? "
-                f"check {self.base_url_hint}"
+                f"the connection to {self.provider} at {self.base_url} failed {tries}{said}; "
+                "try again"
             ),
             "bad_answer": (
                 f"{self.provider} at {self.base_url} answered in a format its API does not use"
@@ -212,7 +326,8 @@ class ErrorContext:
             ),
             "timeout": (
                 f"{self.provider} at {self.base_url} did not answer in time {tries}{said}: "
-                f"the server may be overloaded; try later or check {self.base_url_hint}"
+                f"the server may be overloaded; try later, raise --timeout, or check "
+                f"{self.base_url_hint}"
             ),
             "truncated": f"{self.model}'s answer was cut off at the output token limit{said}",
             "refusal": f"{self.model} declined to answer{said}",
@@ -223,6 +338,10 @@ class ErrorContext:
 
 _ERROR_TYPES: dict[ErrorKind, type[BackendError]] = {
     "auth": AuthError,
+    "permission": PermissionDeniedError,
+    "quota": QuotaError,
+    "retry_later": RetryLaterError,
+    "unreachable": ServerUnreachableError,
     "not_found": ModelNotFoundError,
     "context": ContextTooLongError,
     "rate_limit": RateLimitedError,
@@ -238,15 +357,35 @@ _ERROR_TYPES: dict[ErrorKind, type[BackendError]] = {
 def map_sdk_error(exc: Exception, sdk: ModuleType, ctx: ErrorContext) -> BackendError:
     """Turn an anthropic or openai SDK exception (same hierarchy names) into a debater error."""
     if isinstance(exc, sdk.APIStatusError):
-        detail = server_detail(exc)
         if exc.status_code < 400:  # an error event inside a stream that had begun well
-            return ctx.error("interrupted", detail)
-        return ctx.error(kind_of_status(exc.status_code, detail), detail, exc.status_code)
+            return ctx.error("interrupted", server_detail(exc))
+        return status_error(exc, exc.status_code, ctx)
     if isinstance(exc, sdk.APITimeoutError):
         return ctx.error("timeout", "")
     if isinstance(exc, sdk.APIConnectionError):
-        return ctx.error("connection", _first_line(exc.__cause__ or exc))
+        cause = exc.__cause__ or exc
+        return ctx.error(connection_kind(cause), _first_line(cause))
     return BackendError(redact(f"{ctx.provider} call failed: {server_detail(exc)}", ctx.secrets))
+
+
+def status_error(exc: BaseException, status: int, ctx: ErrorContext) -> BackendError:
+    """The debater error for an HTTP error status, its words, code and `retry-after`."""
+    detail = server_detail(exc)
+    kind = kind_of_status(status, detail, error_code(exc))
+    response = getattr(exc, "response", None)
+    wait = retry_after(getattr(response, "headers", None)) if kind == "rate_limit" else None
+    if wait is not None and wait > MAX_RETRY_WAIT:
+        return ctx.error("retry_later", detail, status, wait)
+    return ctx.error(kind, detail, status)
+
+
+def connection_kind(cause: BaseException) -> ErrorKind:
+    """Whether nothing answers at the address (after the SDK's retries) or a call broke off."""
+    refused = isinstance(cause, ConnectionRefusedError) or type(cause).__name__ in (
+        "ConnectError",
+        "ConnectionRefusedError",
+    )
+    return "unreachable" if refused else "connection"
 
 
 def map_stream_error(
