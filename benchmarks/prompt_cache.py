@@ -25,11 +25,11 @@ from _common import ROOT, SOURCES, table
 
 from debater.backends.base import BackendOptions, Request
 from debater.backends.mock import MockBackend
-from debater.calls import debate_request
 from debater.config import load_settings
+from debater.job import job_for
+from debater.llm.requests import debate_request
+from debater.llm.structured import Meter
 from debater.pipeline import Job, answer_language, extract, prepare
-from debater.session import job_for
-from debater.structured import Meter
 from fakellm import FakeLLM
 from fakerules import tokens
 

@@ -16,10 +16,10 @@ from _common import SOURCES, table
 
 from debater.backends.base import BackendOptions, Request
 from debater.backends.mock import MockBackend
-from debater.calls import Prompts, debate_request, extract_request
+from debater.llm.requests import Prompts, debate_request, extract_request
+from debater.llm.structured import Meter
+from debater.llm.tokens import estimate_tokens
 from debater.pipeline import Job, answer_language, chunks, extract, prepare
-from debater.structured import Meter
-from debater.tokens import estimate_tokens
 
 
 def request_tokens(request: Request) -> int:

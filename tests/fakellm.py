@@ -375,9 +375,9 @@ class FakeLLM:
 
     def _mock_answer(self, ask: Ask) -> str:
         """What the offline mock backend answers to the same prompt and schema."""
-        from debater import answers
         from debater.backends.base import BackendOptions, Message, Request
         from debater.backends.mock import MockBackend
+        from debater.llm import answers
 
         purpose = PURPOSES.get(ask.schema or "", "discuss")
         if ask.schema and purpose == "discuss":

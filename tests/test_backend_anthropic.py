@@ -11,7 +11,6 @@ from typing import Any
 import httpx2
 import pytest
 
-from debater.answers import Debate, Extraction
 from debater.backends.anthropic import AnthropicBackend
 from debater.backends.base import BackendOptions, Message, Part, Request
 from debater.errors import (
@@ -26,6 +25,7 @@ from debater.errors import (
     ServerUnreachableError,
     UsageError,
 )
+from debater.llm.answers import Debate, Extraction
 from fakellm import FakeLLM
 from fakewire import REFUSAL, error_body
 

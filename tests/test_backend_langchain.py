@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 from langchain_core.messages import AIMessage
 
-from debater.answers import Debate
 from debater.backends.base import BackendOptions, Message, Request
 from debater.backends.langchain import LangChainBackend
 from debater.errors import (
@@ -17,6 +16,7 @@ from debater.errors import (
     RateLimitedError,
     UsageError,
 )
+from debater.llm.answers import Debate
 from fakellm import FakeLLM
 
 KEY = "sk-lc-test-SECRET-0123456789abcdef"

@@ -10,7 +10,6 @@ from typing import Any
 import httpx2
 import pytest
 
-from debater.answers import Debate
 from debater.backends.base import BackendOptions, Message, Part, Request
 from debater.backends.openai import OllamaBackend, OpenAIBackend
 from debater.errors import (
@@ -24,6 +23,7 @@ from debater.errors import (
     RetryLaterError,
     ServerUnreachableError,
 )
+from debater.llm.answers import Debate
 from fakellm import FakeLLM
 from fakewire import REFUSAL, error_body
 

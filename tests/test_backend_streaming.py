@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from debater.answers import Debate
 from debater.backends.anthropic import AnthropicBackend
 from debater.backends.base import Backend, BackendOptions, Message, Part, Request
 from debater.backends.langchain import LangChainBackend
@@ -27,6 +26,7 @@ from debater.errors import (
     RefusalError,
     TruncatedError,
 )
+from debater.llm.answers import Debate
 from fakellm import FakeLLM
 from fakewire import REFUSAL, EventStream, data_event, error_body, named_event
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from debater.discover import find_notes, notes_root
+from debater.notes.discover import find_notes, notes_root
 
 
 def _touch(path: Path, text: str = "x") -> Path:

@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from debater.answers import DiscussionSummary
 from debater.backends.base import BackendOptions, Request, Response
 from debater.backends.mock import MockBackend
 from debater.cache import CachedBackend
-from debater.calls import Prompts
 from debater.cli import app
-from debater.discuss import Discussion, DiscussPrompts, claim_topic
+from debater.discuss.session import Discussion, DiscussPrompts, claim_topic
+from debater.discuss.transcript import SessionLog, Turn, append_session, read_sessions
+from debater.llm.answers import DiscussionSummary
+from debater.llm.requests import Prompts
 from debater.pipeline import Job
-from debater.transcript import SessionLog, Turn, append_session, read_sessions
 from scripted import ScriptedBackend
 
 SEED = Path(__file__).parent / "data" / "seed_note.txt"

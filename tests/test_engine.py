@@ -10,13 +10,13 @@ import pytest
 from debater.backends.base import Backend, BackendOptions, Request, Response
 from debater.backends.mock import MockBackend
 from debater.cache import CachedBackend
-from debater.calls import Prompts
 from debater.config import load_settings
 from debater.engine import run_notes
 from debater.errors import AuthError, BackendConnectionError, ContextTooLongError
 from debater.estimate import estimate_run
+from debater.llm.requests import Prompts
+from debater.llm.tokens import estimate_tokens
 from debater.pipeline import CHUNK_TOKENS, Job, Options
-from debater.tokens import estimate_tokens
 
 SEED = Path(__file__).parent / "data" / "seed_note.txt"
 

@@ -20,7 +20,7 @@ import ollama
 import openai
 import pytest
 
-from debater.answers import Debate, Extraction, Reply
+from debater.llm.answers import Debate, Extraction, Reply
 from fakecache import PromptCache, openai_plan
 from fakellm import FAULTS, FakeLLM, _fault_args
 from fakeollama import fit

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from debater.language import detect_language, matches_language
+from debater.notes.language import detect_language, matches_language
 
 SEED = Path(__file__).parent / "data" / "seed_note.txt"
 

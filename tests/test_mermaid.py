@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from debater.cli import app
-from debater.mermaid import CLAIM_WIDTH, LABEL_WIDTH, escape, stance_map, trim
-from debater.models import Perspective, StanceResult
+from debater.outputs.argument_map import CLAIM_WIDTH, LABEL_WIDTH, escape, stance_map, trim
+from debater.records import Perspective, StanceResult
 
 SEED = Path(__file__).parent / "data" / "seed_note.txt"
 NASTY = """# Notes on "graph" theory; end

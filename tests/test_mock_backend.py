@@ -11,16 +11,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from debater.answers import Debate, ExtractedStance, Extraction, Reply
 from debater.backends.base import BackendOptions, Message, Request
 from debater.backends.mock import MockBackend
-from debater.backends.mock_stances import find_stances
-from debater.datablocks import encode_block, encode_passages
+from debater.backends.mock.stances import find_stances
 from debater.errors import InvalidOutputError
-from debater.language import matches_language
-from debater.notes import load_note
-from debater.passages import segment
-from debater.tokens import estimate_tokens
+from debater.llm.answers import Debate, ExtractedStance, Extraction, Reply
+from debater.llm.datablocks import encode_block, encode_passages
+from debater.llm.tokens import estimate_tokens
+from debater.notes.language import matches_language
+from debater.notes.load import load_note
+from debater.notes.passages import segment
 
 SEED = Path(__file__).parent / "data" / "seed_note.txt"
 

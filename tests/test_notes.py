@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from debater.errors import NoteError
-from debater.notes import load_note
+from debater.notes.load import load_note
 
 SEED = Path(__file__).parent / "data" / "seed_note.txt"
 

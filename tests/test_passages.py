@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from debater.models import Note, Passage
-from debater.notes import load_note
-from debater.passages import segment
+from debater.notes.load import load_note
+from debater.notes.passages import segment
+from debater.records import Note, Passage
 
 SEED = Path(__file__).parent / "data" / "seed_note.txt"
 

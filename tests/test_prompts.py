@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from debater.calls import NoteContext, Prompts, extract_request
-from debater.datablocks import decode_blocks
 from debater.errors import UsageError
-from debater.models import Passage
-from debater.prompts import PROMPT_NAMES, load_prompt, parse_prompt
+from debater.llm.datablocks import decode_blocks
+from debater.llm.prompts import PROMPT_NAMES, load_prompt, parse_prompt
+from debater.llm.requests import NoteContext, Prompts, extract_request
+from debater.records import Passage
 
 
 def test_every_builtin_prompt_has_a_version_and_sections() -> None:

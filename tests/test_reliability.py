@@ -27,8 +27,8 @@ import fakellm
 from debater.backends.base import Response
 from debater.cache import cache_info, open_store
 from debater.cli import app
-from debater.models import NoteResult
-from debater.render import render_markdown
+from debater.outputs.markdown import render_markdown
+from debater.records import NoteResult
 from fakellm import FakeLLM
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -12,10 +12,10 @@ from typer.testing import CliRunner
 from debater.backends.base import BackendOptions, Request, Response
 from debater.backends.mock import MockBackend
 from debater.cache import CachedBackend
-from debater.calls import Prompts
 from debater.cli import app
 from debater.engine import run_notes
 from debater.errors import BackendConnectionError
+from debater.llm.requests import Prompts
 from debater.pipeline import Job, Options
 
 SEED = Path(__file__).parent / "data" / "seed_note.txt"

@@ -7,8 +7,8 @@ from pydantic import BaseModel
 
 from debater.backends.base import Message, Request, Response
 from debater.errors import InvalidOutputError, RefusalError, TruncatedError
-from debater.prompts import load_prompt
-from debater.structured import Meter, ask, lenient_json
+from debater.llm.prompts import load_prompt
+from debater.llm.structured import Meter, ask, lenient_json
 from scripted import ScriptedBackend
 
 

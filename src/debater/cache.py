@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from debater.backends.base import Backend, Request, Response, WrapperBackend
-from debater.structured import lenient_json
+from debater.llm.structured import lenient_json
 
 log = logging.getLogger(__name__)
 SIZE_LIMIT = 1 << 30

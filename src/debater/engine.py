@@ -20,10 +20,10 @@ from typing import Any, Literal, ParamSpec, Protocol, TypeVar
 
 from pydantic import BaseModel, Field
 
-from debater.discover import find_notes
 from debater.errors import BackendError, NoteError, RunStoppingError
-from debater.models import NoteResult, StanceResult, Usage
-from debater.output import read_result, up_to_date, write_sidecars
+from debater.llm.structured import Meter
+from debater.notes.discover import find_notes
+from debater.outputs.sidecars import read_result, up_to_date, write_sidecars
 from debater.pipeline import (
     DebatePlan,
     Job,
@@ -35,8 +35,8 @@ from debater.pipeline import (
     prepare,
     result_for,
 )
+from debater.records import NoteResult, StanceResult, Usage
 from debater.replies import reply_tree
-from debater.structured import Meter
 
 T = TypeVar("T")
 P = ParamSpec("P")

@@ -22,9 +22,9 @@ from debater.backends.mock import MockBackend
 from debater.backends.registry import backend_class
 from debater.cache import CachedBackend
 from debater.config import Settings
+from debater.job import backend_name, backend_options, job_for
 from debater.llm.model_facts import THINKING_TYPICAL, Price, load_prices, price_for
-from debater.session import backend_name, backend_options, job_for
-from debater.tokens import estimate_tokens
+from debater.llm.tokens import estimate_tokens
 
 # Typical answer sizes in tokens (a model's, not the mock's placeholders).
 OUTPUT_PER_STANCE = 120  # one extracted stance: claim, target, reasons, ids

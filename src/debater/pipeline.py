@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from debater.answers import Debate, ExtractedStance, Extraction
 from debater.backends.base import Backend
-from debater.calls import (
+from debater.errors import BackendError, ContextTooLongError, RunStoppingError, TruncatedError
+from debater.llm.answers import Debate, ExtractedStance, Extraction
+from debater.llm.requests import (
     DEBATE_MAX_TOKENS,
     NoteContext,
     Prompts,
@@ -26,13 +27,12 @@ from debater.calls import (
     extract_budget,
     extract_request,
 )
-from debater.errors import BackendError, ContextTooLongError, RunStoppingError, TruncatedError
-from debater.language import detect_language, matches_language
-from debater.models import Note, NoteInfo, NoteResult, Passage, Perspective, Stance, StanceResult
-from debater.notes import load_note
-from debater.passages import segment
-from debater.structured import Check, Meter, ask
-from debater.tokens import estimate_tokens
+from debater.llm.structured import Check, Meter, ask
+from debater.llm.tokens import estimate_tokens
+from debater.notes.language import detect_language, matches_language
+from debater.notes.load import load_note
+from debater.notes.passages import segment
+from debater.records import Note, NoteInfo, NoteResult, Passage, Perspective, Stance, StanceResult
 
 CHUNK_TOKENS = 6000  # passages per extraction request when the window is large or unknown
 MIN_CHUNK_TOKENS = 200

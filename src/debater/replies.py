@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from debater.answers import Reply
-from debater.calls import NoteContext, reply_request
 from debater.errors import BackendError, RunStoppingError
-from debater.models import Perspective, StanceResult
+from debater.llm.answers import Reply
+from debater.llm.requests import NoteContext, reply_request
+from debater.llm.structured import Meter, ask
 from debater.pipeline import Job, Prepared, answer_language
-from debater.structured import Meter, ask
+from debater.records import Perspective, StanceResult
 
 OTHER_SIDE = {"support": "oppose", "oppose": "support"}
 

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from debater.models import Note, Passage, PassageKind
+from debater.records import Note, Passage, PassageKind
 
 _MARKER = r"(?:[-*+]|\d{1,9}[.)])"
 _LIST_ITEM = re.compile(rf"^[ \t]*{_MARKER}[ \t]+(?P<text>\S.*)$")

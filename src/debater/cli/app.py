@@ -170,7 +170,7 @@ def run(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")] = False,
 ) -> None:
     """Write STEM.perspectives.md and .json beside every note under the PATHs."""
-    from debater.commands import run_command
+    from debater.cli.commands import run_command
 
     code = run_command(
         paths,
@@ -200,7 +200,7 @@ def stances(
     json_out: JsonOut = False,
 ) -> None:
     """List the stances in NOTE (numbered as `discuss --stance N` takes them)."""
-    from debater.commands import stances_command
+    from debater.cli.commands import stances_command
 
     flags = _flags(locals())
     raise typer.Exit(stances_command(note, flags, json_out=json_out))
@@ -225,7 +225,7 @@ def perspectives(
     json_out: JsonOut = False,
 ) -> None:
     """Print Markdown with the strongest perspectives for and against CLAIM."""
-    from debater.commands import perspectives_command
+    from debater.cli.commands import perspectives_command
 
     text = sys.stdin.read() if claim == "-" else claim
     flags = _flags(locals())
@@ -270,7 +270,7 @@ def discuss(
     --auto, every stance is discussed). A claim's sessions go to
     ./discussion-<slug>.discussion.md.
     """
-    from debater.commands import discuss_command
+    from debater.cli.commands import discuss_command
 
     flags = _flags(locals())
     code = discuss_command(target, flags, stance=stance, rounds=rounds if auto else None)
@@ -284,7 +284,7 @@ def backends(
     json_out: JsonOut = False,
 ) -> None:
     """List every backend and whether it is ready to use (no secret is ever shown)."""
-    from debater.commands import backends_command
+    from debater.cli.commands import backends_command
 
     raise typer.Exit(backends_command(base_url, lc_model, json_out=json_out))
 
@@ -292,7 +292,7 @@ def backends(
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of the .perspectives.json sidecar."""
-    from debater.output import schema_text
+    from debater.outputs.sidecars import schema_text
 
     typer.echo(schema_text(), nl=False)
 
@@ -304,7 +304,7 @@ def cache_info_cmd(
     json_out: JsonOut = False,
 ) -> None:
     """Show where the cache is, how many answers it holds and its size."""
-    from debater.commands import cache_info_command
+    from debater.cli.commands import cache_info_command
 
     raise typer.Exit(cache_info_command(folder, cache_dir, json_out=json_out))
 
@@ -316,7 +316,7 @@ def cache_clear_cmd(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Delete every cached answer (the next run pays for its calls again)."""
-    from debater.commands import cache_clear_command
+    from debater.cli.commands import cache_clear_command
 
     if not yes and not typer.confirm("Delete every cached answer?"):
         raise typer.Abort()
@@ -331,7 +331,7 @@ def prompts_show(
     prompts_dir: PromptsDir = None,
 ) -> None:
     """Print the prompt template in effect (after any --prompts-dir override)."""
-    from debater.commands import prompts_show_command
+    from debater.cli.commands import prompts_show_command
 
     raise typer.Exit(prompts_show_command(name, prompts_dir))
 

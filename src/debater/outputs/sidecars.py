@@ -11,8 +11,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from debater.models import NoteResult
-from debater.render import render_markdown
+from debater.outputs.markdown import render_markdown
+from debater.records import NoteResult
 
 SUFFIXES = {"md": ".perspectives.md", "json": ".perspectives.json"}
 

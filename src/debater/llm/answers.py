@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from debater.models import Firmness, PerspectiveKind, Position, Strength
+from debater.records import Firmness, PerspectiveKind, Position, Strength
 
 
 class ExtractedStance(BaseModel):

@@ -12,7 +12,7 @@ import string
 import unicodedata
 from collections.abc import Iterator
 
-from debater.models import Perspective, StanceResult
+from debater.records import Perspective, StanceResult
 
 CLAIM_WIDTH = 72
 LABEL_WIDTH = 48

@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from debater.language import detect_language
-from debater.models import Note, NoteResult, Passage, Stance
+from debater.llm.structured import Meter
+from debater.notes.language import detect_language
 from debater.pipeline import Job, Prepared, debate, plan_debates, result_for
-from debater.structured import Meter
+from debater.records import Note, NoteResult, Passage, Stance
 
 
 def claim_prepared(claim: str, language: str) -> Prepared:

@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from debater.answers import DiscussionSummary
 from debater.backends.base import Request
-from debater.backends.mock_text import clip
-from debater.datablocks import decode_blocks
+from debater.backends.mock.text import clip
+from debater.llm.answers import DiscussionSummary
+from debater.llm.datablocks import decode_blocks
 
 LABEL = "[mock]"
 _ANGLES = {

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from debater.answers import Debate, Extraction, Reply
 from debater.backends.base import Message, Part, Request
-from debater.datablocks import encode_block, encode_passages
+from debater.llm.answers import Debate, Extraction, Reply
+from debater.llm.datablocks import encode_block, encode_passages
 from debater.llm.model_facts import Effort
-from debater.models import Passage, Perspective, Stance
-from debater.prompts import Prompt, load_prompt
+from debater.llm.prompts import Prompt, load_prompt
+from debater.records import Passage, Perspective, Stance
 
 # Room for each step's answer (thinking comes on top: ModelFacts.output_budget).
 EXTRACT_BASE_TOKENS = 600

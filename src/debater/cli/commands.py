@@ -43,10 +43,10 @@ def reported(json_out: bool = False) -> Iterator[None]:
 def run_command(
     paths: list[Path], flags: dict[str, Any], *, dry_run: bool, json_out: bool, quiet: bool
 ) -> int:
-    from debater.discover import notes_root
+    from debater.cli.progress import make_reporter
     from debater.engine import run_notes
-    from debater.progress import make_reporter
-    from debater.session import open_job
+    from debater.job import open_job
+    from debater.notes.discover import notes_root
 
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
@@ -134,7 +134,7 @@ def _with_job(
     folder: Path, flags: dict[str, Any], body: Callable[[Any], int], *, notes: bool = True
 ) -> int:
     """Run `body` with a job for `folder`; without `notes`, cache in the user's cache folder."""
-    from debater.session import open_job, user_cache
+    from debater.job import open_job, user_cache
 
     with reported():
         settings = _load(folder, flags)
@@ -149,8 +149,8 @@ def _with_job(
 
 def stances_command(note: Path, flags: dict[str, Any], *, json_out: bool) -> int:
     from debater.errors import NoteError
+    from debater.llm.structured import Meter
     from debater.pipeline import extract, prepare
-    from debater.structured import Meter
 
     def body(job: Any) -> int:
         try:
@@ -184,8 +184,8 @@ def _stance_table(found: list[Any]) -> None:
 
 
 def perspectives_command(claim: str, flags: dict[str, Any], *, json_out: bool) -> int:
-    from debater.adhoc import claim_result
-    from debater.render import render_markdown
+    from debater.claim import claim_result
+    from debater.outputs.markdown import render_markdown
 
     claim = claim.strip()
     if not claim:
@@ -208,9 +208,9 @@ def discuss_command(
     target: str, flags: dict[str, Any], *, stance: str | None, rounds: int | None
 ) -> int:
     """A discussion on a note's stance or a typed claim; `rounds` None means interactive."""
-    from debater.discuss import DiscussPrompts
-    from debater.discuss_terminal import run_discussion
-    from debater.session import open_job
+    from debater.discuss.session import DiscussPrompts
+    from debater.discuss.terminal import run_discussion
+    from debater.job import open_job
 
     path = Path(target)
     root = path.resolve().parent if path.is_file() else Path.cwd()
@@ -245,7 +245,7 @@ def backends_command(base_url: str | None, lc_model: str | None, *, json_out: bo
 
 
 def _cache_folder(folder: Path, cache_dir: Path | None) -> Path:
-    from debater.session import cache_dir as resolve
+    from debater.job import cache_dir as resolve
 
     with reported():
         settings = _load(folder.resolve(), {"cache_dir": cache_dir})
@@ -272,7 +272,7 @@ def cache_clear_command(folder: Path, cache_dir: Path | None) -> int:
 
 
 def prompts_show_command(name: str, prompts_dir: Path | None) -> int:
-    from debater.prompts import load_prompt
+    from debater.llm.prompts import load_prompt
 
     with reported():
         prompt = load_prompt(name, prompts_dir)

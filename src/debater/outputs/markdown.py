@@ -6,8 +6,8 @@ import json
 from urllib.parse import quote as url_quote
 
 from debater import __version__
-from debater.mermaid import fenced
-from debater.models import NoteResult, Perspective, StanceResult
+from debater.outputs.argument_map import fenced
+from debater.records import NoteResult, Perspective, StanceResult
 
 POSITION_WORDS = {
     "agree": "agrees",

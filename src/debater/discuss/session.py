@@ -11,17 +11,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol
 
-from debater.adhoc import claim_prepared, claim_stance
-from debater.answers import DiscussionSummary
 from debater.backends.base import Backend, Message, Part, Request
-from debater.calls import Tuning, stance_record
-from debater.datablocks import encode_block, encode_passages
+from debater.claim import claim_prepared, claim_stance
+from debater.discuss.transcript import DebateSide, SessionLog, Turn, other_side
 from debater.errors import InvalidOutputError, UsageError
-from debater.models import Passage, Stance
+from debater.llm.answers import DiscussionSummary
+from debater.llm.datablocks import encode_block, encode_passages
+from debater.llm.prompts import Prompt, load_prompt
+from debater.llm.requests import Tuning, stance_record
+from debater.llm.structured import Meter, ask
 from debater.pipeline import Job, Prepared, answer_language, extract, prepare
-from debater.prompts import Prompt, load_prompt
-from debater.structured import Meter, ask
-from debater.transcript import DebateSide, SessionLog, Turn, other_side
+from debater.records import Passage, Stance
 
 HISTORY_TURNS = 20  # turns of earlier sessions fed back when a thread resumes
 WINDOW_TURNS = 40  # turns sent with each request, so a long session still fits

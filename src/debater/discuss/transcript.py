@@ -16,8 +16,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from debater.answers import DiscussionSummary
-from debater.output import atomic_write
+from debater.llm.answers import DiscussionSummary
+from debater.outputs.sidecars import atomic_write
 
 SUFFIX = ".discussion.md"
 DebateSide = Literal["for", "against"]

@@ -12,9 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from debater.answers import ExtractedStance
-from debater.backends import mock_markers as mk
-from debater.backends.mock_text import (
+from debater.backends.mock import markers as mk
+from debater.backends.mock.text import (
     clean,
     clip,
     content_size,
@@ -24,8 +23,9 @@ from debater.backends.mock_text import (
     unquote,
     without_quotes,
 )
-from debater.language import detect_language, matches_language
-from debater.models import MINABLE_KINDS, Firmness, Position
+from debater.llm.answers import ExtractedStance
+from debater.notes.language import detect_language, matches_language
+from debater.records import MINABLE_KINDS, Firmness, Position
 
 CLAIM_CHARS = 200
 TARGET_CHARS = 300

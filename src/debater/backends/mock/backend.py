@@ -14,16 +14,16 @@ from typing import Any, ClassVar, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 
-from debater.answers import ArguedPerspective, Debate, Extraction, Reply
 from debater.backends.base import Backend, BackendOptions, Request, Response, TokenUsage
-from debater.backends.mock_discuss import build_summary, build_turn
-from debater.backends.mock_stances import find_stances
-from debater.backends.mock_text import clip
-from debater.datablocks import decode_blocks
+from debater.backends.mock.discuss import build_summary, build_turn
+from debater.backends.mock.stances import find_stances
+from debater.backends.mock.text import clip
 from debater.errors import InvalidOutputError
-from debater.language import matches_language
-from debater.models import PerspectiveKind, Strength
-from debater.tokens import estimate_tokens
+from debater.llm.answers import ArguedPerspective, Debate, Extraction, Reply
+from debater.llm.datablocks import decode_blocks
+from debater.llm.tokens import estimate_tokens
+from debater.notes.language import matches_language
+from debater.records import PerspectiveKind, Strength
 
 Blocks = dict[str, list[dict[str, Any]]]
 T = TypeVar("T")

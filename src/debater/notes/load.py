@@ -14,7 +14,7 @@ import charset_normalizer
 import yaml
 
 from debater.errors import NoteError
-from debater.models import Note
+from debater.records import Note
 
 # Longest BOM first: the UTF-32 LE BOM begins with the UTF-16 LE one.
 _BOMS: tuple[tuple[bytes, str], ...] = (

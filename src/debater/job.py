@@ -9,8 +9,8 @@ from pathlib import Path
 from debater.backends.base import Backend, BackendOptions
 from debater.backends.registry import create_backend
 from debater.cache import CachedBackend
-from debater.calls import Prompts, Tuning
 from debater.config import Settings, default_backend
+from debater.llm.requests import Prompts, Tuning
 from debater.pipeline import Job, Options
 from debater.ratelimit import RateLimitedBackend
 

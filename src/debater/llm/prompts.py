@@ -49,7 +49,7 @@ def builtin_dir() -> Path:
     packaged = Path(str(resources.files("debater"))) / "prompts"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parents[2] / "prompts"
+    return Path(__file__).resolve().parents[3] / "prompts"
 
 
 def parse_prompt(name: str, text: str, source: str) -> Prompt:

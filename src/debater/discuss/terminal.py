@@ -13,9 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
-from debater.answers import DiscussionSummary
-from debater.discover import NOTE_SUFFIXES, is_output
-from debater.discuss import (
+from debater.discuss.session import (
     Discussion,
     DiscussPrompts,
     Topic,
@@ -25,11 +23,20 @@ from debater.discuss import (
     note_topic,
     pick_stance,
 )
+from debater.discuss.transcript import (
+    Turn,
+    append_session,
+    claim_file,
+    history,
+    note_file,
+    render_summary,
+)
 from debater.errors import BackendError, NoteError, RunStoppingError, UsageError
-from debater.mermaid import trim
-from debater.models import Stance
+from debater.llm.answers import DiscussionSummary
+from debater.notes.discover import NOTE_SUFFIXES, is_output
+from debater.outputs.argument_map import trim
 from debater.pipeline import Job
-from debater.transcript import Turn, append_session, claim_file, history, note_file, render_summary
+from debater.records import Stance
 
 HELP = "Reply in your own words, or: /switch (debater takes your side), /steelman, /summary, /quit"
 

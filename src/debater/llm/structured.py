@@ -12,8 +12,8 @@ from pydantic import BaseModel, ValidationError
 
 from debater.backends.base import Backend, Message, Request, Response
 from debater.errors import InvalidOutputError, RefusalError, TruncatedError
-from debater.models import Usage
-from debater.prompts import Prompt
+from debater.llm.prompts import Prompt
+from debater.records import Usage
 
 T = TypeVar("T", bound=BaseModel)
 Check = Callable[[Any], None]

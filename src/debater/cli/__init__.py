@@ -1,0 +1,5 @@
+"""The command line: typer commands over the library (`debater.cli.app`)."""
+
+from debater.cli.app import app, main
+
+__all__ = ["app", "main"]

@@ -1,0 +1,1 @@
+"""What debater writes beside the notes: sidecars in JSON and Markdown, argument maps."""
