@@ -13,6 +13,7 @@ PassageKind = Literal[
 ]
 MINABLE_KINDS: frozenset[str] = frozenset({"paragraph", "list_item", "quote"})
 
+Language = Literal["en", "zh", "zh-en"]
 Position = Literal["agree", "disagree", "partly", "undecided", "own-idea"]
 Firmness = Literal["tentative", "moderate", "firm"]
 Side = Literal["support", "oppose"]
@@ -33,6 +34,7 @@ class Passage(BaseModel):
     lines: tuple[int, int]
     heading_path: tuple[str, ...] = ()
     depth: int = 0
+    parent: str | None = None  # the id of the list item or quote this passage sits under
 
     @property
     def minable(self) -> bool:
@@ -71,6 +73,7 @@ class Stance(BaseModel):
     lines: tuple[int, int]
     quote: str
     language: str = "en"
+    topics: list[str] = Field(default_factory=list)
 
 
 class Perspective(BaseModel):
@@ -113,6 +116,7 @@ class StanceResult(Stance):
 
     crux: str = ""
     would_change_mind: list[str] = Field(default_factory=list)
+    slips: list[str] = Field(default_factory=list)  # factual slips in the note, briefly
     perspectives: list[Perspective] = Field(default_factory=list)
     error: str | None = None
 
@@ -127,6 +131,8 @@ class NoteInfo(BaseModel):
     path: str
     sha256: str
     language: str
+    title: str = ""
+    date: str = ""  # front matter `date`, else the file's modification time (ISO 8601)
 
 
 class NoteResult(BaseModel):
@@ -140,3 +146,29 @@ class NoteResult(BaseModel):
     prompt_versions: dict[str, str] = Field(default_factory=dict)
     stances: list[StanceResult] = Field(default_factory=list)
     usage: Usage = Field(default_factory=Usage)
+
+
+TensionKind = Literal["contradiction", "doubt", "principle"]
+
+
+class TensionStance(BaseModel):
+    """One side of a tension: an author's stance, where it is, and when the note was written."""
+
+    note: str  # the note's path, relative to the folder given
+    id: str
+    claim: str
+    position: Position
+    strength: Firmness
+    lines: tuple[int, int]
+    date: str
+
+
+class Tension(BaseModel):
+    """Two or more of the author's own stances that cannot all stand, or pull against each
+    other: the same claim held and rejected (contradiction), a firm claim doubted elsewhere
+    (doubt), a principle a judgement breaks (principle)."""
+
+    kind: TensionKind
+    explanation: str
+    question: str
+    stances: list[TensionStance]
