@@ -20,8 +20,9 @@ from _common import make_notes, table
 from debater.backends.base import BackendOptions, Request, Response
 from debater.backends.mock import MockBackend
 from debater.engine import run_notes
+from debater.config import Settings
+from debater.job import Job
 from debater.llm.requests import Prompts
-from debater.pipeline import Job
 
 
 class SlowMock(MockBackend):
@@ -43,9 +44,9 @@ def measure(notes: int, latency: float, concurrency: int) -> list[object]:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "notes"
         make_notes(folder, notes)
-        job = Job(SlowMock(latency), Prompts.load())
+        job = Job(SlowMock(latency), Prompts.load(), Settings(concurrency=concurrency))
         started = time.monotonic()
-        summary = run_notes(job, [folder], concurrency=concurrency)
+        summary = run_notes(job, [folder])
         wall = time.monotonic() - started
     ideal = summary.requests * latency / concurrency
     rounds = math.ceil(summary.requests / concurrency) * latency

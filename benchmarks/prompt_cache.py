@@ -26,10 +26,10 @@ from _common import ROOT, SOURCES, table
 from debater.backends.base import BackendOptions, Request
 from debater.backends.mock import MockBackend
 from debater.config import load_settings
-from debater.job import job_for
+from debater.job import Job, job_for
 from debater.llm.requests import debate_request
-from debater.llm.structured import Meter
-from debater.pipeline import Job, answer_language, extract, prepare
+from debater.llm.usage import Meter
+from debater.pipeline import answer_language, extract, prepare
 from fakellm import FakeLLM
 from fakerules import tokens
 
@@ -88,7 +88,7 @@ def measured(paths: list[Path]) -> tuple[int, float, float]:
 
 
 def main() -> None:
-    settings = load_settings(ROOT, {"backend": "mock"}, environ={})
+    settings = load_settings(ROOT, {"backend": "mock"})
     job = job_for(settings, MockBackend(BackendOptions()))
     rows, alone_total = [], 0.0
     for path in SOURCES:

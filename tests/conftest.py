@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,22 +20,15 @@ PROVIDER_VARS = (
     "OPENAI_ORG_ID",
     "OPENAI_PROJECT_ID",
 )
-DEBATER_VARS = (
-    "DEBATER_BACKEND",
-    "DEBATER_MODEL",
-    "DEBATER_CACHE_DIR",
-    "DEBATER_BASE_URL",
-    "DEBATER_CONCURRENCY",
-    "DEBATER_LANGUAGE",
-    "DEBATER_PER_SIDE",
-)
 
 
 @pytest.fixture(autouse=True)
 def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Empty every provider key and point home and caches at a temporary folder."""
-    for var in PROVIDER_VARS + DEBATER_VARS:
+    for var in PROVIDER_VARS:
         monkeypatch.delenv(var, raising=False)
+    for var in [v for v in os.environ if v.startswith("DEBATER_")]:
+        monkeypatch.delenv(var)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))

@@ -176,7 +176,7 @@ def test_backends_lists_every_builtin() -> None:
 
 def test_bad_flag_values_exit_2(notes: Path) -> None:
     code, _, err = _run("run", str(notes), "-b", "mock", "--per-side", "0")
-    assert code == 2 and "per_side" in err
+    assert code == 2 and "--per-side" in err
     code, _, err = _run("run", str(notes), "-b", "nonsense")
     assert code == 2 and "unknown backend" in err
 

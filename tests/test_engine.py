@@ -10,13 +10,13 @@ import pytest
 from debater.backends.base import Backend, BackendOptions, Request, Response
 from debater.backends.mock import MockBackend
 from debater.cache import CachedBackend
-from debater.config import load_settings
+from debater.config import Settings, load_settings
 from debater.engine import run_notes
 from debater.errors import AuthError, BackendConnectionError, ContextTooLongError
 from debater.estimate import estimate_run
 from debater.llm.requests import Prompts
 from debater.llm.tokens import estimate_tokens
-from debater.pipeline import CHUNK_TOKENS, Job, Options
+from debater.pipeline import CHUNK_TOKENS, Job
 
 SEED = Path(__file__).parent / "data" / "seed_note.txt"
 
@@ -33,9 +33,9 @@ class CountingMock(MockBackend):
         return super().complete(request)
 
 
-def _job(backend: Backend, cache: Path | None = None, **options: int) -> Job:
+def _job(backend: Backend, cache: Path | None = None, **settings: object) -> Job:
     inner = CachedBackend(backend, cache) if cache else backend
-    return Job(inner, Prompts.load(), Options(**options))  # type: ignore[arg-type]
+    return Job(inner, Prompts.load(), Settings(**settings))  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -67,7 +67,7 @@ def test_unchanged_notes_send_nothing(folder: Path, tmp_path: Path) -> None:
     mock = CountingMock()
     run_notes(_job(mock, tmp_path / "cache"), [folder])
     mock.seen.clear()
-    again = run_notes(_job(mock, tmp_path / "cache"), [folder], force=True)
+    again = run_notes(_job(mock, tmp_path / "cache", force=True), [folder])
     assert again.requests == 0 and mock.seen == []
 
 
@@ -137,7 +137,7 @@ def test_html_only_and_front_matter_only_notes_give_no_stances(tmp_path: Path) -
 
 
 def test_dry_run_counts_and_sends_nothing(folder: Path, tmp_path: Path) -> None:
-    settings = load_settings(folder, {"backend": "mock", "cache_dir": tmp_path / "c"}, environ={})
+    settings = load_settings(folder, {"backend": "mock", "cache_dir": tmp_path / "c"})
     estimate = estimate_run([folder], settings, folder)
     assert estimate.notes == 1 and estimate.stances >= 12
     assert estimate.calls == estimate.stances + 1 and estimate.cached_calls == 0
@@ -154,7 +154,7 @@ def test_dry_run_prices_a_known_model(folder: Path, tmp_path: Path) -> None:
     prices = tmp_path / "prices.toml"
     prices.write_text('date = "2026-01-01"\n[models."mock-1"]\ninput = 1.0\noutput = 2.0\n')
     flags = {"backend": "mock", "prices_file": prices, "no_cache": True}
-    estimate = estimate_run([folder], load_settings(folder, flags, environ={}), folder)
+    estimate = estimate_run([folder], load_settings(folder, flags), folder)
     expected = (estimate.input_tokens * 1.0 + estimate.output_tokens * 2.0) / 1e6
     assert estimate.cost_usd == pytest.approx(expected)
     assert "2026-01-01" in estimate.prices

@@ -13,10 +13,11 @@ from debater.backends.base import BackendOptions, Request, Response
 from debater.backends.mock import MockBackend
 from debater.cache import CachedBackend
 from debater.cli import app
+from debater.config import Settings
 from debater.engine import run_notes
 from debater.errors import BackendConnectionError
+from debater.job import Job
 from debater.llm.requests import Prompts
-from debater.pipeline import Job, Options
 
 SEED = Path(__file__).parent / "data" / "seed_note.txt"
 runner = CliRunner()
@@ -107,7 +108,7 @@ class NoReplies(MockBackend):
 def test_a_missing_reply_is_reported_and_asked_again_next_run(tmp_path: Path) -> None:
     folder = _copy(tmp_path)
     backend = NoReplies()
-    job = Job(CachedBackend(backend, tmp_path / "cache"), Prompts.load(), Options(depth=2))
+    job = Job(CachedBackend(backend, tmp_path / "cache"), Prompts.load(), Settings(depth=2))
     first = run_notes(job, [folder])
     assert first.failed and "no reply: timed out" in first.failed[0].error
     data = json.loads(next(folder.glob("*.perspectives.json")).read_text())

@@ -8,7 +8,8 @@ from pydantic import BaseModel
 from debater.backends.base import Message, Request, Response
 from debater.errors import InvalidOutputError, RefusalError, TruncatedError
 from debater.llm.prompts import load_prompt
-from debater.llm.structured import Meter, ask, lenient_json
+from debater.llm.structured import ask, lenient_json
+from debater.llm.usage import Meter
 from scripted import ScriptedBackend
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from debater.llm.structured import Meter
+from debater.job import Job
+from debater.llm.usage import Meter
 from debater.notes.language import detect_language
-from debater.pipeline import Job, Prepared, debate, plan_debates, result_for
+from debater.pipeline import Prepared, debate, plan_debates, result_for
 from debater.records import Note, NoteResult, Passage, Stance
 
 
@@ -27,7 +28,7 @@ def claim_stance(prepared: Prepared) -> Stance:
         id=f"s-{prepared.note.sha256[:10]}",
         claim=passage.text,
         position="own-idea",
-        strength="moderate",
+        strength=None,  # nothing says how firmly it is held
         passage_ids=[passage.id],
         lines=passage.lines,
         quote=passage.text,
@@ -37,7 +38,7 @@ def claim_stance(prepared: Prepared) -> Stance:
 
 def claim_result(job: Job, claim: str) -> NoteResult:
     """Both sides of `claim`, held as the user's own idea."""
-    prepared = claim_prepared(claim, job.options.language)
+    prepared = claim_prepared(claim, job.settings.language)
     stance = claim_stance(prepared)
     meter = Meter()
     [plan] = plan_debates(job, prepared, [stance])

@@ -21,12 +21,12 @@ from typing import Any, Literal, ParamSpec, Protocol, TypeVar
 from pydantic import BaseModel, Field
 
 from debater.errors import BackendError, NoteError, RunStoppingError
-from debater.llm.structured import Meter
+from debater.job import Job
+from debater.llm.usage import Meter
 from debater.notes.discover import find_notes
 from debater.outputs.sidecars import read_result, up_to_date, write_sidecars
 from debater.pipeline import (
     DebatePlan,
-    Job,
     Prepared,
     cache_key,
     debate,
@@ -178,9 +178,6 @@ class Batch:
     """One run over many notes with a shared backend, thread pool and usage meter."""
 
     job: Job
-    formats: tuple[str, ...] = ("md", "json")
-    concurrency: int = 8
-    force: bool = False
     reporter: Reporter | None = None
     write: bool = True  # False for a dry run: the notes are worked through, nothing is saved
     meter: Meter = field(default_factory=Meter)
@@ -192,13 +189,15 @@ class Batch:
     async def _note(self, pool: Executor, path: Path) -> Outcome:
         """Load, extract, debate, write one note; its debates start as soon as it is extracted."""
         try:
-            prepared: Prepared = await asyncio.to_thread(prepare, path, self.job.options.language)
+            prepared: Prepared = await asyncio.to_thread(prepare, path, self.job.settings.language)
         except NoteError as e:
             return Outcome(path, "skipped", str(e))
         fingerprint = self.job.fingerprint()
-        if not self.force and up_to_date(path, prepared.note.sha256, fingerprint, self.formats):
+        if not self.job.settings.force and up_to_date(
+            path, prepared.note.sha256, fingerprint, self.job.settings.formats
+        ):
             return Outcome(path, "up-to-date")
-        previous = None if self.force else await asyncio.to_thread(read_result, path)
+        previous = None if self.job.settings.force else await asyncio.to_thread(read_result, path)
         kept = reusable(previous, fingerprint)
         meter = Meter(parent=self.meter)
         stances = await self._call(pool, extract, self.job, prepared, meter)
@@ -216,7 +215,7 @@ class Batch:
         )
         result = result_for(self.job, prepared, results, meter)
         if self.write:
-            await asyncio.to_thread(write_sidecars, result, path, self.formats)
+            await asyncio.to_thread(write_sidecars, result, path, self.job.settings.formats)
         failed = [s.failures() for s in result.stances if s.failures()]
         if failed:
             reason = f"{len(failed)} of {len(results)} stances failed: {failed[0][0]}"
@@ -239,7 +238,7 @@ class Batch:
         result = await warmup.call(
             plan.warm_key, lambda: self._call(pool, debate, job, plan, prepared, meter)
         )
-        if job.options.depth <= 1 or result.error:
+        if job.settings.depth <= 1 or result.error:
             return result
         key = cache_key(job, "reply", job.prompts.reply.render("system"), plan.context)
         trees = [
@@ -271,7 +270,7 @@ class Batch:
 
     async def _run(self, paths: list[Path]) -> None:
         # Not `with`: on Ctrl-C we must not wait for calls in flight (the rerun asks them again).
-        pool = DaemonPool(self.concurrency)
+        pool = DaemonPool(self.job.settings.concurrency)
         try:
             async with asyncio.TaskGroup() as group:
                 for path in paths:
@@ -346,21 +345,13 @@ def summarise(
 
 
 def run_notes(
-    job: Job,
-    paths: list[Path],
-    *,
-    include: tuple[str, ...] = (),
-    exclude: tuple[str, ...] = (),
-    formats: tuple[str, ...] = ("md", "json"),
-    concurrency: int = 8,
-    force: bool = False,
-    reporter: Reporter | None = None,
-    write: bool = True,
+    job: Job, paths: list[Path], *, reporter: Reporter | None = None, write: bool = True
 ) -> Summary:
-    """Find the notes under `paths`, process them all, and total the outcomes."""
+    """Find the notes under `paths`, process them all with the job's settings, total the
+    outcomes. With `write` False nothing is saved (a dry run)."""
     started = time.monotonic()
-    found = find_notes(paths, include, exclude)
-    batch = Batch(job, formats, concurrency, force, reporter, write)
+    found = find_notes(paths, job.settings.include, job.settings.exclude)
+    batch = Batch(job, reporter, write)
     interrupted = False
     try:
         with sigterm_interrupts():

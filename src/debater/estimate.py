@@ -225,16 +225,7 @@ def estimate_run(paths: list[Path], settings: Settings, root: Path) -> Estimate:
 
     backend, dry = open_dry_run(settings, root)
     try:
-        summary = run_notes(
-            job_for(settings, backend),
-            paths,
-            include=settings.include,
-            exclude=settings.exclude,
-            formats=settings.formats,
-            concurrency=settings.concurrency,
-            force=settings.force,
-            write=False,
-        )
+        summary = run_notes(job_for(settings, backend), paths, write=False)
     finally:
         backend.close()
     prices, label = load_prices(settings.prices_file)

@@ -9,26 +9,24 @@ caches it once and the stance is argued with its whole context in view.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from debater.backends.base import Backend
 from debater.errors import BackendError, ContextTooLongError, RunStoppingError, TruncatedError
+from debater.job import WINDOW_SHARE, Job
 from debater.llm.answers import Debate, ExtractedStance, Extraction
 from debater.llm.requests import (
     DEBATE_MAX_TOKENS,
     NoteContext,
-    Prompts,
-    Tuning,
     debate_request,
     extract_budget,
     extract_request,
 )
-from debater.llm.structured import Check, Meter, ask
+from debater.llm.structured import Check, ask
 from debater.llm.tokens import estimate_tokens
+from debater.llm.usage import Meter
 from debater.notes.language import detect_language, matches_language
 from debater.notes.load import load_note
 from debater.notes.passages import segment
@@ -37,48 +35,11 @@ from debater.records import Note, NoteInfo, NoteResult, Passage, Perspective, St
 CHUNK_TOKENS = 6000  # passages per extraction request when the window is large or unknown
 MIN_CHUNK_TOKENS = 200
 PASSAGE_OVERHEAD = 25  # tokens of each passage's JSON record besides its text
-WINDOW_SHARE = 0.85  # of a known context window, the rest a margin for our token estimate
 DEBATE_MIN_TOKENS = 1024  # below this a debate answer cannot be whole: shrink the context
 TASK_TOKENS = 400  # the stance record and the task after the note in a debate request
 QUOTE_CHARS = 600
 MIN_SPLIT_CHARS = 2_000  # below this a context-length error is not about the note's size
 CACHE_MARGIN = 0.8  # our estimate may undercount: a prefix this close to the minimum may cache
-
-
-@dataclass(frozen=True)
-class Options:
-    """What shapes a run's answers (besides the backend and the prompts)."""
-
-    per_side: int = 3
-    language: str = "auto"
-    depth: int = 1
-
-
-@dataclass
-class Job:
-    """A backend with the prompts and options of one run; shared by every note."""
-
-    backend: Backend
-    prompts: Prompts
-    options: Options = field(default_factory=Options)
-    tuning: Tuning = field(default_factory=Tuning)
-
-    def fingerprint(self) -> str:
-        """Identifies what a sidecar was made with, so an up-to-date note can be skipped."""
-        data = {
-            **self.backend.identity,
-            "options": [self.options.per_side, self.options.language, self.options.depth],
-            "tuning": [self.tuning.effort, self.tuning.temperature],
-            "prompts": self.prompts.hashes(),
-        }
-        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
-
-    def budget(self, prompt_tokens: int, wanted: int) -> int:
-        """Room for an answer: `wanted`, or what the context window leaves after the prompt."""
-        window = self.backend.context_window
-        if window is None:
-            return wanted
-        return max(min(wanted, int(window * WINDOW_SHARE) - prompt_tokens), 0)
 
 
 @dataclass
@@ -249,8 +210,8 @@ def extract(job: Job, prepared: Prepared, meter: Meter) -> list[Stance]:
 
 def answer_language(job: Job, stance: Stance, prepared: Prepared) -> str:
     """`--language` if given, else the stance's own language, else the note's."""
-    if job.options.language != "auto":
-        return job.options.language
+    if job.settings.language != "auto":
+        return job.settings.language
     return stance.language or prepared.language
 
 
@@ -331,7 +292,7 @@ def _in_language(language: str) -> Check:
 
 def _argue(job: Job, plan: DebatePlan, prepared: Prepared, meter: Meter) -> Debate:
     language = answer_language(job, plan.stance, prepared)
-    per_side = job.options.per_side
+    per_side = job.settings.per_side
     prompt = estimate_tokens(job.prompts.debate.render("system") + plan.context.text())
     budget = job.budget(prompt + TASK_TOKENS, max(DEBATE_MAX_TOKENS, 1024 + per_side * 1600))
     request = debate_request(
@@ -365,7 +326,7 @@ def debate(job: Job, plan: DebatePlan, prepared: Prepared, meter: Meter) -> Stan
         raise  # every later call would fail the same way: stop the run
     except BackendError as e:
         return StanceResult(**stance.model_dump(), error=str(e))
-    per_side = job.options.per_side
+    per_side = job.settings.per_side
     perspectives = [Perspective(side="support", **p.model_dump()) for p in found.support[:per_side]]
     perspectives += [Perspective(side="oppose", **p.model_dump()) for p in found.oppose[:per_side]]
     return StanceResult(

@@ -17,6 +17,7 @@ Language = Literal["en", "zh", "zh-en"]
 Position = Literal["agree", "disagree", "partly", "undecided", "own-idea"]
 Firmness = Literal["tentative", "moderate", "firm"]
 Side = Literal["support", "oppose"]
+SIDE_WORDS: dict[Side, str] = {"support": "for", "oppose": "against"}  # how people say them
 Strength = Literal["weak", "moderate", "strong"]
 PerspectiveKind = Literal[
     "empirical", "logical", "ethical", "economic", "historical", "practical", "political", "other"
@@ -35,6 +36,7 @@ class Passage(BaseModel):
     heading_path: tuple[str, ...] = ()
     depth: int = 0
     parent: str | None = None  # the id of the list item or quote this passage sits under
+    level: int = 0  # a heading's level: 1-6, 7 for a bold line used as one; 0 otherwise
 
     @property
     def minable(self) -> bool:
@@ -66,7 +68,7 @@ class Stance(BaseModel):
     id: str
     claim: str
     position: Position
-    strength: Firmness
+    strength: Firmness | None  # None: not known (a claim typed on the command line)
     target: str | None = None
     reasoning: str = ""
     passage_ids: list[str]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from debater.errors import BackendError, RunStoppingError
+from debater.job import Job
 from debater.llm.answers import Reply
 from debater.llm.requests import NoteContext, reply_request
-from debater.llm.structured import Meter, ask
-from debater.pipeline import Job, Prepared, answer_language
+from debater.llm.structured import ask
+from debater.llm.usage import Meter
+from debater.pipeline import Prepared, answer_language
 from debater.records import Perspective, StanceResult
 
 OTHER_SIDE = {"support": "oppose", "oppose": "support"}
@@ -46,4 +48,4 @@ def reply_tree(
 ) -> Perspective:
     """One perspective of a stance with its replies, `depth - 1` levels deep."""
     language = answer_language(job, stance, prepared)
-    return _reply_to(job, context, stance, p, language, meter, job.options.depth - 1)
+    return _reply_to(job, context, stance, p, language, meter, job.settings.depth - 1)

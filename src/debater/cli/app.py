@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand
 
 from debater import __version__
 
@@ -54,6 +55,10 @@ LcKwargs = Annotated[
     str | None, typer.Option("--lc-kwargs", help="JSON keyword arguments for --lc-model.")
 ]
 JsonOut = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
+Timeout = Annotated[
+    float | None,
+    typer.Option("--timeout", help="Seconds to wait for one answer [default 600]."),
+]
 Effort = Annotated[
     str | None,
     typer.Option(
@@ -77,6 +82,14 @@ ContextWindow = Annotated[
 ]
 
 
+# Parameters of commands that are not settings (every other parameter is a Settings field of
+# the same name; tests/test_cli.py checks it, so a renamed option cannot drop out silently).
+COMMAND_ONLY = frozenset(
+    {"paths", "note", "claim", "target", "stance", "auto", "rounds", "dry_run", "json_out"}
+    | {"quiet", "folder", "yes", "name", "version"}
+)
+
+
 def _flags(values: dict[str, Any]) -> dict[str, Any]:
     """The options that are settings; one left unset (None, or a False switch) defers to the
     environment and the config file."""
@@ -87,6 +100,14 @@ def _flags(values: dict[str, Any]) -> dict[str, Any]:
         for k, v in values.items()
         if k in Settings.model_fields and v is not None and v is not False
     }
+
+
+class _Command(TyperCommand):
+    """Usage lines as people write them: `PATH...`, not `{PATH}...`."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces: list[str] = super().collect_usage_pieces(ctx)
+        return [p.replace("{", "").replace("}", "") for p in pieces]
 
 
 def _version(value: bool) -> None:
@@ -120,7 +141,7 @@ def _show_notices() -> None:
         logger.setLevel(logging.WARNING)
 
 
-@app.command()
+@app.command(cls=_Command)
 def run(
     paths: Annotated[
         list[Path],
@@ -159,6 +180,7 @@ def run(
     effort: Effort = None,
     temperature: Temperature = None,
     context_window: ContextWindow = None,
+    timeout: Timeout = None,
     structured: Annotated[
         str | None,
         typer.Option("--structured", help="native (JSON schema) or tool (forced tool use)."),
@@ -197,6 +219,7 @@ def stances(
     effort: Effort = None,
     temperature: Temperature = None,
     context_window: ContextWindow = None,
+    timeout: Timeout = None,
     json_out: JsonOut = False,
 ) -> None:
     """List the stances in NOTE (numbered as `discuss --stance N` takes them)."""
@@ -222,9 +245,13 @@ def perspectives(
     effort: Effort = None,
     temperature: Temperature = None,
     context_window: ContextWindow = None,
+    timeout: Timeout = None,
     json_out: JsonOut = False,
 ) -> None:
-    """Print Markdown with the strongest perspectives for and against CLAIM."""
+    """Print Markdown with the strongest perspectives for and against CLAIM.
+
+    Answers are cached in the user's cache folder (--cache-dir to choose another).
+    """
     from debater.cli.commands import perspectives_command
 
     text = sys.stdin.read() if claim == "-" else claim
@@ -260,6 +287,7 @@ def discuss(
     effort: Effort = None,
     temperature: Temperature = None,
     context_window: ContextWindow = None,
+    timeout: Timeout = None,
 ) -> None:
     """Argue a stance out with the model; the session is appended to STEM.discussion.md.
 

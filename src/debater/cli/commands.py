@@ -1,20 +1,29 @@
-"""What each CLI command does: settings in, library call, results on stdout, messages on stderr.
-
-Returns exit codes: 0 done, 1 some notes failed, 2 usage or configuration errors, 130 interrupted.
+"""What each CLI command does: settings in, one library call, results on stdout, messages on
+stderr. Returns exit codes: 0 done, 1 some notes failed, 2 usage, configuration or account
+errors that stop the run, 130 interrupted. Library modules are imported inside the commands, so
+`debater --help` loads none of them.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from debater.errors import DebaterError, RunStoppingError, UsageError
 
+if TYPE_CHECKING:
+    from debater.config import Settings
+    from debater.engine import Summary
+    from debater.estimate import Estimate
+    from debater.job import Job
+    from debater.records import Stance
+
 OK, FAILED, USAGE, INTERRUPTED = 0, 1, 2, 130
+Flags = Mapping[str, Any]
 
 
 def say(message: str) -> None:
@@ -40,42 +49,37 @@ def reported(json_out: bool = False) -> Iterator[None]:
         raise SystemExit(USAGE if stops else FAILED) from None
 
 
+def settings_for(root: Path | None, flags: Flags) -> Settings:
+    from debater.config import load_settings
+
+    return load_settings(root, flags)
+
+
 def run_command(
-    paths: list[Path], flags: dict[str, Any], *, dry_run: bool, json_out: bool, quiet: bool
+    paths: list[Path], flags: Flags, *, dry_run: bool, json_out: bool, quiet: bool
 ) -> int:
     from debater.cli.progress import make_reporter
     from debater.engine import run_notes
     from debater.job import open_job
-    from debater.notes.discover import notes_root
+    from debater.notes.discover import existing, notes_root
 
-    missing = [str(p) for p in paths if not p.exists()]
-    if missing:
-        say(f"no such file or folder: {', '.join(missing)}")
-        return USAGE
     with reported(json_out):
+        missing = [str(p) for p in paths if not existing(p)]
+        if missing:
+            raise UsageError(f"no such file or folder: {', '.join(missing)}")
         root = notes_root(paths)
-        settings = _load(root, flags)
+        settings = settings_for(root, flags)
         if dry_run:
             from debater.estimate import estimate_run
 
             return _print_estimate(estimate_run(paths, settings, root), json_out)
-        job = open_job(settings, root)
         reporter = make_reporter(quiet)
         try:
-            summary = run_notes(
-                job,
-                paths,
-                include=settings.include,
-                exclude=settings.exclude,
-                formats=settings.formats,
-                concurrency=settings.concurrency,
-                force=settings.force,
-                reporter=reporter,
-            )
+            with open_job(settings, root) as job:
+                summary = run_notes(job, paths, reporter=reporter)
         finally:
             if reporter is not None:
                 reporter.close()
-            job.backend.close()
         if json_out:
             emit(summary.model_dump_json())
         else:
@@ -85,17 +89,11 @@ def run_command(
         return FAILED if summary.failed else OK
 
 
-def _load(root: Path, flags: dict[str, Any]) -> Any:
-    from debater.config import load_settings
-
-    return load_settings(root, flags)
-
-
-def _print_summary(summary: Any) -> None:
-    for item in summary.skipped:
-        say(f"skipped {item.path}: {item.reason}")
-    for item in summary.failed:
-        say(f"failed {item.path}: {item.error}")
+def _print_summary(summary: Summary) -> None:
+    for skipped in summary.skipped:
+        say(f"skipped {skipped.path}: {skipped.reason}")
+    for failed in summary.failed:
+        say(f"failed {failed.path}: {failed.error}")
     line = (
         f"{summary.notes} note(s): {summary.written} written, {summary.up_to_date} up to date, "
         f"{len(summary.failed)} failed, {len(summary.skipped)} skipped; "
@@ -109,90 +107,97 @@ def _print_summary(summary: Any) -> None:
     emit(line)
 
 
-def _token_details(summary: Any) -> str:
+def _token_details(summary: Summary) -> str:
     """The prompt-cache and thinking parts of the token counts, when there are any."""
-    parts = [
-        f"{summary.cache_read_tokens} read from and {summary.cache_write_tokens} written to "
-        "the prompt cache"
-        if summary.cache_read_tokens or summary.cache_write_tokens
-        else "",
-        f"{summary.thinking_tokens} of the output thinking" if summary.thinking_tokens else "",
-    ]
-    shown = [p for p in parts if p]
-    return f" ({'; '.join(shown)})" if shown else ""
+    parts = []
+    if summary.cache_read_tokens or summary.cache_write_tokens:
+        parts.append(
+            f"{summary.cache_read_tokens} read from and {summary.cache_write_tokens} written "
+            "to the prompt cache"
+        )
+    if summary.thinking_tokens:
+        parts.append(f"{summary.thinking_tokens} of the output thinking")
+    return f" ({'; '.join(parts)})" if parts else ""
 
 
-def _print_estimate(estimate: Any, json_out: bool) -> int:
-    if json_out:
-        emit(estimate.model_dump_json())
-    else:
-        emit(estimate.describe())
+def _print_estimate(estimate: Estimate, json_out: bool) -> int:
+    emit(estimate.model_dump_json() if json_out else estimate.describe())
     return OK
 
 
 def _with_job(
-    folder: Path, flags: dict[str, Any], body: Callable[[Any], int], *, notes: bool = True
+    root: Path | None, flags: Flags, body: Callable[[Job], int], *, json_out: bool = False
 ) -> int:
-    """Run `body` with a job for `folder`; without `notes`, cache in the user's cache folder."""
-    from debater.job import open_job, user_cache
+    """Run `body` with a job for the notes under `root`; with no notes folder (None), the
+    cache is the user's cache folder unless --cache-dir says otherwise."""
+    from debater.job import open_job
 
-    with reported():
-        settings = _load(folder, flags)
-        if not notes and settings.cache_dir is None:
-            settings = settings.model_copy(update={"cache_dir": user_cache()})
-        job = open_job(settings, folder)
-        try:
-            return body(job)
-        finally:
-            job.backend.close()
+    with reported(json_out), open_job(_own_cache(settings_for(root, flags), root), root) as job:
+        return body(job)
 
 
-def stances_command(note: Path, flags: dict[str, Any], *, json_out: bool) -> int:
+def _own_cache(settings: Settings, root: Path | None) -> Settings:
+    """Settings that cache in the user's cache folder when there is no notes folder."""
+    from debater.job import user_cache
+
+    if root is not None or settings.cache_dir is not None:
+        return settings
+    return settings.model_copy(update={"cache_dir": user_cache()})
+
+
+def stances_command(note: Path, flags: Flags, *, json_out: bool) -> int:
     from debater.errors import NoteError
-    from debater.llm.structured import Meter
+    from debater.llm.usage import Meter
+    from debater.notes.discover import existing
     from debater.pipeline import extract, prepare
 
-    def body(job: Any) -> int:
+    def body(job: Job) -> int:
         try:
-            prepared = prepare(note, job.options.language)
+            prepared = prepare(note, job.settings.language)
         except NoteError as e:
             say(f"{note}: {e}")
             return FAILED
         found = extract(job, prepared, Meter())
         if json_out:
-            emit(
-                json.dumps([s.model_dump(mode="json") for s in found], ensure_ascii=False, indent=2)
-            )
+            records = [s.model_dump(mode="json") for s in found]
+            emit(json.dumps(records, ensure_ascii=False, indent=2))
         else:
             _stance_table(found)
         return OK
 
-    return _with_job(note.resolve().parent, flags, body)
+    if not existing(note) or note.is_dir():
+        return _usage(f"{note}: no such note", json_out)
+    return _with_job(note.resolve().parent, flags, body, json_out=json_out)
 
 
-def _stance_table(found: list[Any]) -> None:
+def _usage(message: str, json_out: bool) -> int:
+    with reported(json_out):
+        raise UsageError(message)
+    return USAGE  # pragma: no cover - reported() always exits
+
+
+def _stance_table(found: list[Stance]) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table("#", "lines", "position", "strength", "claim", show_lines=False)
+    table = Table("#", "lines", "position", "strength", "topics", "claim", show_lines=False)
     for number, s in enumerate(found, 1):
         lines = f"{s.lines[0]}-{s.lines[1]}"
-        table.add_row(str(number), lines, s.position, s.strength, s.claim)
-    Console(soft_wrap=False).print(table)
+        table.add_row(str(number), lines, s.position, s.strength, ", ".join(s.topics), s.claim)
+    Console(soft_wrap=False, markup=False).print(table)
     if not found:
         say("no stances found")
 
 
-def perspectives_command(claim: str, flags: dict[str, Any], *, json_out: bool) -> int:
+def perspectives_command(claim: str, flags: Flags, *, json_out: bool) -> int:
     from debater.claim import claim_result
     from debater.outputs.markdown import render_markdown
 
     claim = claim.strip()
     if not claim:
-        say("the claim is empty; pass it in quotes or pipe it with `-`")
-        return USAGE
+        return _usage("the claim is empty; pass it in quotes or pipe it with `-`", json_out)
 
-    def body(job: Any) -> int:
+    def body(job: Job) -> int:
         result = claim_result(job, claim)
         stance = result.stances[0]
         if stance.error:
@@ -201,31 +206,25 @@ def perspectives_command(claim: str, flags: dict[str, Any], *, json_out: bool) -
         emit(result.model_dump_json(indent=2) if json_out else render_markdown(result))
         return OK
 
-    return _with_job(Path.cwd(), flags, body, notes=False)
+    return _with_job(None, flags, body, json_out=json_out)
 
 
-def discuss_command(
-    target: str, flags: dict[str, Any], *, stance: str | None, rounds: int | None
-) -> int:
+def discuss_command(target: str, flags: Flags, *, stance: str | None, rounds: int | None) -> int:
     """A discussion on a note's stance or a typed claim; `rounds` None means interactive."""
-    from debater.discuss.session import DiscussPrompts
     from debater.discuss.terminal import run_discussion
-    from debater.job import open_job
+    from debater.notes.discover import note_or_claim
 
-    path = Path(target)
-    root = path.resolve().parent if path.is_file() else Path.cwd()
+    note = note_or_claim(target)
+    root = note.resolve().parent if note is not None else None
     with reported():
-        settings = _load(root, flags)
-        prompts = DiscussPrompts.load(settings.prompts_dir)
-        job = open_job(settings, root)
+        settings = _own_cache(settings_for(root, flags), root)
         try:
-            run_discussion(job, prompts, target, stance=stance, rounds=rounds, say=say)
+            return run_discussion(settings, root, target, stance=stance, rounds=rounds, say=say)
+        except KeyboardInterrupt:
+            return INTERRUPTED
         except OSError as e:
             say(f"cannot save the discussion: {e}")
             return FAILED
-        finally:
-            job.backend.close()
-    return OK
 
 
 def backends_command(base_url: str | None, lc_model: str | None, *, json_out: bool) -> int:
@@ -245,11 +244,14 @@ def backends_command(base_url: str | None, lc_model: str | None, *, json_out: bo
 
 
 def _cache_folder(folder: Path, cache_dir: Path | None) -> Path:
-    from debater.job import cache_dir as resolve
+    """The cache of the notes in `folder` (which must exist), or `--cache-dir`."""
+    from debater.job import cache_location
 
     with reported():
-        settings = _load(folder.resolve(), {"cache_dir": cache_dir})
-        return resolve(settings, folder.resolve())
+        if not folder.is_dir():
+            raise UsageError(f"{folder}: no such folder (give the notes folder, or --cache-dir)")
+        settings = settings_for(folder.resolve(), {"cache_dir": cache_dir})
+        return cache_location(settings, folder.resolve())
 
 
 def cache_info_command(folder: Path, cache_dir: Path | None, *, json_out: bool) -> int:

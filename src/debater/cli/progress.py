@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from debater.engine import Outcome
-from debater.llm.structured import Meter
+from debater.llm.usage import Meter
 
 MARKS = {"written": "done", "up-to-date": "up to date", "skipped": "skipped", "failed": "FAILED"}
 

@@ -1,7 +1,9 @@
-"""The terminal side of `debater discuss`: lines in from stdin, turns streamed out to stdout.
+"""The terminal around `debater discuss`: lines in from stdin, turns streamed out to stdout.
 
-Works the same with a person at the keyboard and with a script piped into stdin: the end of the
-input ends the session like /quit, and the session is saved with its closing summary.
+Only input and output live here; the session, its resumption and its saving are the library's
+(`debater.discuss.session`). It works the same with a person at the keyboard and with a script
+piped into stdin: the end of the input ends the session like /quit, and the session is saved
+with its closing summary.
 """
 
 from __future__ import annotations
@@ -9,13 +11,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
+from debater.config import Settings
 from debater.discuss.session import (
     Discussion,
     DiscussPrompts,
+    Mode,
     Topic,
     claim_topic,
     lines_text,
@@ -23,22 +26,15 @@ from debater.discuss.session import (
     note_topic,
     pick_stance,
 )
-from debater.discuss.transcript import (
-    Turn,
-    append_session,
-    claim_file,
-    history,
-    note_file,
-    render_summary,
-)
+from debater.discuss.transcript import Turn, render_summary
 from debater.errors import BackendError, NoteError, RunStoppingError, UsageError
-from debater.llm.answers import DiscussionSummary
-from debater.notes.discover import NOTE_SUFFIXES, is_output
+from debater.job import Job, open_job
+from debater.notes.discover import NOTE_SUFFIXES, is_output, note_or_claim
 from debater.outputs.argument_map import trim
-from debater.pipeline import Job
 from debater.records import Stance
 
 HELP = "Reply in your own words, or: /switch (debater takes your side), /steelman, /summary, /quit"
+INTERRUPTED = 130
 
 
 @dataclass(frozen=True)
@@ -94,12 +90,10 @@ def choose(stances: list[Stance], term: Terminal) -> Stance:
     raise UsageError("no stance chosen; pass --stance N to pick one without asking")
 
 
-def topics(
-    job: Job, target: str, stance: str | None, auto: bool, term: Terminal
-) -> tuple[list[Topic], Path, str]:
-    """What to discuss, the transcript file, and its title."""
-    path = Path(target)
-    if path.is_file():
+def topics(job: Job, target: str, stance: str | None, auto: bool, term: Terminal) -> list[Topic]:
+    """What to discuss: one of a note's stances (or, with --auto, each), or a typed claim."""
+    path = note_or_claim(target)
+    if path is not None:
         if is_output(path):
             raise UsageError(f"{target} is a debater output, not a note")
         term.say(f"finding the stances in {path.name}")
@@ -110,15 +104,12 @@ def topics(
             chosen = [pick_stance(found, stance)]
         else:
             chosen = found if auto else [choose(found, term)]
-        return [note_topic(job, prepared, s) for s in chosen], note_file(path), path.name
-    if path.is_dir() or (
-        target.lower().endswith(NOTE_SUFFIXES) and not any(map(str.isspace, target))
-    ):
+        return [note_topic(job, path, prepared, s) for s in chosen]
+    if target.lower().endswith(NOTE_SUFFIXES) and not any(map(str.isspace, target)):
         raise UsageError(f"{target}: no such note file; to discuss a claim, put it in quotes")
     if stance is not None:
         raise UsageError("--stance picks one of a note's stances; a claim is discussed as it is")
-    claim = " ".join(target.split())
-    return [claim_topic(job, claim)], claim_file(Path.cwd(), claim), claim
+    return [claim_topic(job, " ".join(target.split()))]
 
 
 def converse(discussion: Discussion, term: Terminal) -> None:
@@ -130,84 +121,77 @@ def converse(discussion: Discussion, term: Terminal) -> None:
         "/steelman": discussion.steelman,
         "/summary": lambda: term.write("\n" + render_summary(discussion.summary()) + "\n"),
     }
-    try:
-        while (line := term.ask("\nyou> ")) is not None:
-            text = line.strip()
-            if text.lower() in ("/quit", "/exit"):
-                break
-            try:
-                if text.startswith("/"):
-                    actions.get(text.lower(), lambda: term.write(HELP + "\n"))()
-                elif text:
-                    discussion.answer(text)
-            except RunStoppingError:
-                raise
-            except BackendError as e:  # the thread so far stays; the person may try again
-                term.write(f"\n(no answer: {e}; try again, or /quit)\n")
-    except KeyboardInterrupt:  # Ctrl-C ends the session like /quit
-        term.write("\n")
+    while (line := term.ask("\nyou> ")) is not None:
+        text = line.strip()
+        if text.lower() in ("/quit", "/exit"):
+            break
+        try:
+            if text.startswith("/"):
+                actions.get(text.lower(), lambda: term.write(HELP + "\n"))()
+            elif text:
+                discussion.answer(text)
+        except RunStoppingError:
+            raise
+        except BackendError as e:  # the thread so far stays; the person may try again
+            term.write(f"\n(no answer: {e}; try again, or /quit)\n")
 
 
-def _summary(discussion: Discussion, term: Terminal) -> DiscussionSummary | None:
-    try:
-        return discussion.summary()
-    except BackendError as e:
-        term.say(f"no closing summary: {e}")
-        return None
-
-
-def _save(
-    discussion: Discussion, file: Path, title: str, mode: str, summary: DiscussionSummary | None
-) -> int:
-    """Append the session to the transcript; return its number (0 if there was nothing)."""
-    if not discussion.turns:
-        return 0
-    date = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
-    return append_session(file, discussion.log(date, mode, summary), title).number
+def _close(discussion: Discussion, term: Terminal) -> None:
+    """The closing summary (shown unless /summary just showed it), then the session saved."""
+    summary = None
+    if discussion.turns:
+        shown = discussion.summarised
+        try:
+            summary = discussion.summary()
+        except BackendError as e:
+            term.say(f"no closing summary: {e}")
+        if summary is not None and not shown:
+            term.write("\n" + render_summary(summary) + "\n")
+    if log := discussion.save(summary):
+        term.say(f"saved session {log.number} to {discussion.topic.transcript.markdown}")
 
 
 def session(
-    job: Job,
-    prompts: DiscussPrompts,
-    topic: Topic,
-    where: tuple[Path, str],
-    rounds: int | None,
-    term: Terminal,
-) -> None:
-    """One session on one topic (`rounds` None: interactive), saved even if a call fails."""
-    file, title = where
-    earlier = history(file, topic.stance.id)
-    discussion = Discussion(job.backend, prompts, topic, earlier, Printer(term), tuning=job.tuning)
+    job: Job, prompts: DiscussPrompts, topic: Topic, rounds: int | None, term: Terminal
+) -> int:
+    """One session on one topic (`rounds` None: interactive), saved even if it breaks off."""
+    mode: Mode = "interactive" if rounds is None else "auto"
+    discussion = Discussion(job, prompts, topic, Printer(term), mode)
     term.write(f"\nStance ({topic.source}): {topic.stance.claim}\n")
-    if earlier:
-        term.say(f"resuming the earlier discussion of this stance ({len(earlier)} turns)")
-    mode = "interactive" if rounds is None else "auto"
+    if discussion.history:
+        term.say(
+            f"resuming the earlier discussion of this stance ({len(discussion.history)} turns)"
+        )
     try:
         if rounds is None:
             converse(discussion, term)
         else:
             discussion.auto(rounds)
-    except (BackendError, KeyboardInterrupt):
-        _save(discussion, file, title, mode, None)
+    except KeyboardInterrupt:  # Ctrl-C ends the session like /quit, then the command
+        term.write("\n")
+        discussion.save(None)
+        return INTERRUPTED
+    except BackendError:
+        discussion.save(None)
         raise
-    summary = _summary(discussion, term) if discussion.turns else None
-    if summary is not None:
-        term.write("\n" + render_summary(summary) + "\n")
-    if number := _save(discussion, file, title, mode, summary):
-        term.say(f"saved session {number} to {file}")
+    _close(discussion, term)
+    return 0
 
 
 def run_discussion(
-    job: Job,
-    prompts: DiscussPrompts,
+    settings: Settings,
+    root: Path | None,
     target: str,
     *,
     stance: str | None,
     rounds: int | None,
     say: Callable[[str], None],
-) -> None:
+) -> int:
     """`debater discuss` on stdin and stdout: pick the stance(s), hold each session, save it."""
     term = Terminal(read_stdin, sys.stdout, say)
-    chosen, file, title = topics(job, target, stance, rounds is not None, term)
-    for topic in chosen:
-        session(job, prompts, topic, (file, title), rounds, term)
+    prompts = DiscussPrompts.load(settings.prompts_dir)
+    with open_job(settings, root) as job:
+        for topic in topics(job, target, stance, rounds is not None, term):
+            if (code := session(job, prompts, topic, rounds, term)) != 0:
+                return code
+    return 0

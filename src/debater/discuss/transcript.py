@@ -1,39 +1,35 @@
-"""`<stem>.discussion.md`: one section per discussion session, appended, read back to resume.
+"""A note's discussions, kept as data and shown as Markdown.
 
-A session is `## Session <n> — <date> — stance <id>`, a few header lines, the turns as
-`**You:** ...` / `**debater (against):** ...` paragraphs, then `### Summary`. Turn text is stored
-so that it reads back exactly: `&`, `<` and `>` as entities, and a backslash before any line that
-would look like a heading, a turn label, an event line or a backslash-escaped line.
+`<stem>.discussion.jsonl` holds one JSON line per session: what a resumed thread is read back
+from. `<stem>.discussion.md` is rendered from it after every session, for people; editing it
+changes nothing that is resumed (and the next session writes it afresh). A `.discussion.md`
+from before the data file existed is kept word for word at the top of the new one.
 """
 
 from __future__ import annotations
 
 import hashlib
-import html
 import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
+from debater.errors import UsageError
 from debater.llm.answers import DiscussionSummary
-from debater.outputs.sidecars import atomic_write
+from debater.outputs.files import atomic_write, output_stem
+from debater.records import SIDE_WORDS, Side
 
-SUFFIX = ".discussion.md"
-DebateSide = Literal["for", "against"]
+MARKDOWN, DATA = ".discussion.md", ".discussion.jsonl"
 Speaker = Literal["you", "debater"]
-
-_SECTION = re.compile(r"^## Session (\d+) — (.+?) — stance (\S+)[ \t]*$", re.MULTILINE)
-_LABEL = re.compile(r"^\*\*(You|debater \((?:for|against|steelman)\)):\*\* ?", re.MULTILINE)
-_EVENT = re.compile(r"^\*— .* —\*$")
-_RESERVED = re.compile(r"^(?:#|\*— |\\|\*\*(?:You|debater \(\w+\)):\*\*)")
+_OLD_SESSION = re.compile(r"^## Session \d+ — .+ — stance \S+$", re.MULTILINE)
 
 
 class Turn(BaseModel):
-    """One contribution to a discussion; a steelman states the author's side at its strongest."""
+    """One contribution; a steelman states the author's side at its strongest."""
 
     speaker: Speaker
-    side: DebateSide
+    side: Side
     text: str
     steelman: bool = False
 
@@ -41,7 +37,7 @@ class Turn(BaseModel):
     def label(self) -> str:
         if self.speaker == "you":
             return "You"
-        return "debater (steelman)" if self.steelman else f"debater ({self.side})"
+        return "debater (steelman)" if self.steelman else f"debater ({SIDE_WORDS[self.side]})"
 
 
 class SessionLog(BaseModel):
@@ -58,38 +54,86 @@ class SessionLog(BaseModel):
     summary: DiscussionSummary | None = None
 
 
-def note_file(note: Path) -> Path:
-    """Where a note's discussions go: beside it, named after its stem."""
-    return note.with_name(note.stem + SUFFIX)
+class Transcript:
+    """The two files of one note's (or one claim's) discussions."""
+
+    def __init__(self, markdown: Path, title: str) -> None:
+        self.markdown = markdown
+        self.data = markdown.with_name(markdown.name.removesuffix(MARKDOWN) + DATA)
+        self.title = title
+
+    @classmethod
+    def for_note(cls, note: Path) -> Transcript:
+        return cls(note.with_name(output_stem(note) + MARKDOWN), note.name)
+
+    @classmethod
+    def for_claim(cls, folder: Path, claim: str) -> Transcript:
+        """`discussion-<slug>.discussion.md` in `folder`."""
+        slug = "-".join(re.findall(r"\w+", claim.lower()))[:40].strip("-_")
+        name = slug or hashlib.sha256(claim.encode()).hexdigest()[:10]
+        return cls(folder / f"discussion-{name}{MARKDOWN}", claim)
+
+    def sessions(self) -> list[SessionLog]:
+        """Every session saved, oldest first."""
+        try:
+            lines = self.data.read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            return []
+        try:
+            return [SessionLog.model_validate_json(line) for line in lines if line.strip()]
+        except ValidationError as e:
+            raise UsageError(f"{self.data} is damaged ({e.errors()[0]['msg']})") from None
+
+    def history(self, stance_id: str, limit: int = 20) -> list[Turn]:
+        """The last `limit` turns of the earlier sessions on this stance, oldest first."""
+        turns = [t for s in self.sessions() if s.stance_id == stance_id for t in s.turns]
+        return turns[-limit:]
+
+    def save(self, log: SessionLog) -> SessionLog:
+        """Add a session: the data line first, then the Markdown rendered from all of them."""
+        earlier = self._earlier_markdown()
+        sessions = self.sessions()
+        numbered = log.model_copy(update={"number": len(sessions) + 1})
+        lines = [s.model_dump_json() for s in [*sessions, numbered]]
+        atomic_write(self.data, "\n".join(lines) + "\n")
+        atomic_write(self.markdown, render_transcript(self.title, [*sessions, numbered], earlier))
+        return numbered
+
+    def _earlier_markdown(self) -> str:
+        """A transcript written before the data file existed, kept as it is; a file of the
+        same name that debater did not write is never replaced."""
+        if self.data.exists() or not self.markdown.exists():
+            return _read_earlier(self.markdown) if self.data.exists() else ""
+        text = self.markdown.read_text(encoding="utf-8")
+        if not (text.startswith("# Discussions:") and _OLD_SESSION.search(text)):
+            raise UsageError(
+                f"{self.markdown} was not written by debater; move it aside to keep it, "
+                "and debater will write its discussions there"
+            )
+        return text.split("\n", 1)[1].strip() if "\n" in text else ""
 
 
-def claim_file(folder: Path, claim: str) -> Path:
-    """Where a typed claim's discussions go: `discussion-<slug>.discussion.md` in `folder`."""
-    slug = "-".join(re.findall(r"\w+", claim.lower()))[:40].strip("-_")
-    return folder / f"discussion-{slug or hashlib.sha256(claim.encode()).hexdigest()[:10]}{SUFFIX}"
+def _read_earlier(markdown: Path) -> str:
+    """The earlier sessions' text kept at the top of a rendered transcript."""
+    try:
+        text = markdown.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ""
+    match = re.search(rf"{re.escape(_EARLIER)}\n\n(.*?)\n\n{re.escape(_EARLIER_END)}", text, re.S)
+    return match.group(1) if match else ""
 
 
-def other_side(side: DebateSide) -> DebateSide:
-    return "for" if side == "against" else "against"
+_EARLIER = "<!-- sessions from an earlier debater, kept as written -->"
+_EARLIER_END = "<!-- end of earlier sessions -->"
 
 
-def _escape_text(text: str) -> str:
-    lines = html.escape(text.strip(), quote=False).splitlines()
-    return "\n".join("\\" + line if _RESERVED.match(line) else line for line in lines)
-
-
-def _unescape_text(text: str) -> str:
-    lines = [line[1:] if line.startswith("\\") else line for line in text.splitlines()]
-    return html.unescape("\n".join(lines).strip())
-
-
-def switch_line(side: DebateSide) -> str:
-    """The event line written where the debater changes sides."""
-    return f"*— /switch: debater now argues {side} the stance —*"
+def _escape(text: str) -> str:
+    """Turn text shown as text: no HTML from a model or a person ever renders."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").strip()
 
 
 def _items(title: str, items: list[str]) -> list[str]:
-    bullets = [f"- {_escape_text(item)}" for item in items] or ["- (none)"]
+    bullets = [f"- {_escape(item)}" for item in items] or ["- (none)"]
     return [f"**{title}:**", "", *bullets, ""]
 
 
@@ -98,9 +142,10 @@ def render_summary(summary: DiscussionSummary) -> str:
     lines = [
         "### Summary",
         "",
-        f"**Where the author now stands** ({summary.shift}): {_escape_text(summary.now_stands)}",
+        f"**Where the author now stands** ({summary.shift}): {_escape(summary.now_stands)}",
         "",
         *_items("Conceded by the author's side", summary.author_conceded),
+        *_items("Left unanswered by the author's side", summary.author_unanswered),
         *_items("Conceded by the other side", summary.opponent_conceded),
         *_items("Open cruxes", summary.open_cruxes),
     ]
@@ -112,76 +157,32 @@ def render_session(log: SessionLog) -> str:
     lines = [
         f"## Session {log.number} — {log.date} — stance {log.stance_id}",
         "",
-        f"**Stance:** {_escape_text(' '.join(log.claim.split()))}  ",
-        f"**Source:** {_escape_text(log.source)} · **Mode:** {log.mode}",
+        f"**Stance:** {_escape(' '.join(log.claim.split()))}  ",
+        f"**Source:** {_escape(log.source)} · **Mode:** {log.mode}",
         "",
     ]
     if log.resumed:
         lines += [f"*Resumes the earlier discussion of this stance ({log.resumed} turns).*", ""]
-    side: DebateSide = "against"
+    side: Side = "oppose"
     for turn in log.turns:
         if turn.speaker == "debater" and not turn.steelman and turn.side != side:
             side = turn.side
-            lines += [switch_line(side), ""] if log.mode == "interactive" else []
-        lines += [f"**{turn.label}:** {_escape_text(turn.text)}", ""]
+            event = f"*— /switch: debater now argues {SIDE_WORDS[side]} the stance —*"
+            lines += [event, ""] if log.mode == "interactive" else []
+        lines += [f"**{turn.label}:** {_escape(turn.text)}", ""]
     if log.summary is not None:
         lines.append(render_summary(log.summary))
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _turns(body: str) -> list[Turn]:
-    """The turns of a section body; a "You" turn argues against the debater's latest side."""
-    turns: list[Turn] = []
-    debater_side: DebateSide = "against"
-    parts = _LABEL.split(body.split("\n### Summary", 1)[0])
-    for label, raw in zip(parts[1::2], parts[2::2], strict=True):
-        text = _unescape_text("\n".join(ln for ln in raw.splitlines() if not _EVENT.match(ln)))
-        if label == "You":
-            turns.append(Turn(speaker="you", side=other_side(debater_side), text=text))
-        elif label == "debater (steelman)":
-            turns.append(Turn(speaker="debater", side="for", text=text, steelman=True))
-        else:
-            debater_side = "for" if label == "debater (for)" else "against"
-            turns.append(Turn(speaker="debater", side=debater_side, text=text))
-    return turns
-
-
-def read_sessions(path: Path) -> list[SessionLog]:
-    """Every session saved in a discussion file (turns only: summaries are not read back)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (FileNotFoundError, NotADirectoryError):
-        return []
-    heads = list(_SECTION.finditer(text))
-    sessions = []
-    for head, nxt in zip(heads, [*heads[1:], None], strict=True):
-        body = text[head.end() : nxt.start() if nxt else len(text)]
-        claim = re.search(r"^\*\*Stance:\*\* (.*?) *$", body, re.MULTILINE)
-        sessions.append(
-            SessionLog(
-                number=int(head[1]),
-                date=head[2],
-                stance_id=head[3],
-                claim=_unescape_text(claim[1]) if claim else "",
-                source="",
-                turns=_turns(body),
-            )
-        )
-    return sessions
-
-
-def history(path: Path, stance_id: str, limit: int = 20) -> list[Turn]:
-    """The last `limit` turns of the earlier sessions on this stance, oldest first."""
-    turns = [t for s in read_sessions(path) if s.stance_id == stance_id for t in s.turns]
-    return turns[-limit:]
-
-
-def append_session(path: Path, log: SessionLog, title: str) -> SessionLog:
-    """Add a session to the file (created with a title if new), numbered after the others."""
-    try:
-        existing = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        existing = f"# Discussions: {_escape_text(title)}\n"
-    numbered = log.model_copy(update={"number": len(_SECTION.findall(existing)) + 1})
-    atomic_write(path, existing.rstrip("\n") + "\n\n" + render_session(numbered))
-    return numbered
+def render_transcript(title: str, sessions: list[SessionLog], earlier: str = "") -> str:
+    """The whole Markdown file, rendered from the data."""
+    head = [
+        f"# Discussions: {_escape(title)}",
+        "",
+        f"*Rendered by debater from the `{DATA}` file beside it: edits here are not kept.*",
+        "",
+    ]
+    if earlier:
+        head += [_EARLIER, "", earlier, "", _EARLIER_END, ""]
+    return "\n".join(head) + "\n".join(render_session(s) + "\n" for s in sessions).rstrip() + "\n"

@@ -63,8 +63,9 @@ class DiscussionSummary(BaseModel):
         description="Where the author now stands on the stance, in one or two sentences."
     )
     shift: Literal["unchanged", "refined", "softened", "strengthened", "reversed", "undecided"]
-    author_conceded: list[str] = Field(
-        description="Points the author's side conceded, or left unanswered."
+    author_conceded: list[str] = Field(description="Points the author's side explicitly conceded.")
+    author_unanswered: list[str] = Field(
+        description="Points the author's side left unanswered (not conceded)."
     )
     opponent_conceded: list[str] = Field(
         description="Points the opposing side conceded to the author."

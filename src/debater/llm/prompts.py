@@ -76,3 +76,25 @@ def load_prompt(name: str, override_dir: Path | None = None) -> Prompt:
             path = folder / f"{name}.md"
             return parse_prompt(name, path.read_text(encoding="utf-8"), str(path))
     raise UsageError(f"prompt file {name}.md not found; reinstall debater")
+
+
+@dataclass(frozen=True)
+class Prompts:
+    """The templates in effect for a run."""
+
+    extract: Prompt
+    debate: Prompt
+    reply: Prompt
+    repair: Prompt
+
+    @classmethod
+    def load(cls, override_dir: Path | None = None) -> Prompts:
+        return cls(
+            *(load_prompt(n, override_dir) for n in ("extract", "debate", "reply", "repair"))
+        )
+
+    def versions(self) -> dict[str, str]:
+        return {p.name: p.version for p in (self.extract, self.debate, self.reply, self.repair)}
+
+    def hashes(self) -> dict[str, str]:
+        return {p.name: p.sha256 for p in (self.extract, self.debate, self.reply, self.repair)}

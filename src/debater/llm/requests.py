@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from debater.backends.base import Message, Part, Request
 from debater.llm.answers import Debate, Extraction, Reply
 from debater.llm.datablocks import encode_block, encode_passages
 from debater.llm.model_facts import Effort
-from debater.llm.prompts import Prompt, load_prompt
+from debater.llm.prompts import Prompt, Prompts
 from debater.records import Passage, Perspective, Stance
 
 # Room for each step's answer (thinking comes on top: ModelFacts.output_budget).
@@ -35,28 +34,6 @@ STEP_EFFORT: dict[str, Effort] = {
     "discuss": "low",
     "summary": "low",
 }
-
-
-@dataclass(frozen=True)
-class Prompts:
-    """The templates in effect for a run."""
-
-    extract: Prompt
-    debate: Prompt
-    reply: Prompt
-    repair: Prompt
-
-    @classmethod
-    def load(cls, override_dir: Path | None = None) -> Prompts:
-        return cls(
-            *(load_prompt(n, override_dir) for n in ("extract", "debate", "reply", "repair"))
-        )
-
-    def versions(self) -> dict[str, str]:
-        return {p.name: p.version for p in (self.extract, self.debate, self.reply, self.repair)}
-
-    def hashes(self) -> dict[str, str]:
-        return {p.name: p.sha256 for p in (self.extract, self.debate, self.reply, self.repair)}
 
 
 @dataclass(frozen=True)

@@ -79,6 +79,27 @@ def find_notes(
     return found
 
 
+def existing(path: Path) -> bool:
+    """Whether `path` exists; a name too long or otherwise impossible just does not."""
+    try:
+        return path.exists() or path.is_symlink()
+    except (OSError, ValueError):
+        return False
+
+
+def note_or_claim(target: str) -> Path | None:
+    """The note file `target` names, or None when it is a claim typed in quotes.
+
+    A claim is any text that is not an existing file; the check never raises, whatever the
+    text's length (a 400-character claim is not a path too long to test).
+    """
+    path = Path(target)
+    try:
+        return path if path.is_file() else None
+    except (OSError, ValueError):
+        return None
+
+
 def notes_root(paths: list[Path]) -> Path:
     """The folder the paths share: where the cache and the config file live."""
     folders = [p.resolve() if p.is_dir() else p.resolve().parent for p in paths] or [Path.cwd()]

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from debater.outputs.files import atomic_write, output_stem
 from debater.outputs.markdown import render_markdown
 from debater.records import NoteResult
 
@@ -18,23 +16,8 @@ SUFFIXES = {"md": ".perspectives.md", "json": ".perspectives.json"}
 
 
 def sidecar_path(note_path: Path, fmt: str) -> Path:
-    """Where a sidecar of format `fmt` goes: beside the note, named after its stem."""
-    return note_path.with_name(note_path.stem + SUFFIXES[fmt])
-
-
-def atomic_write(path: Path, text: str) -> None:
-    """Write a file whole or not at all: a temporary file in the same folder, then a rename."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    """Where a sidecar of format `fmt` goes: beside the note, named after it."""
+    return note_path.with_name(output_stem(note_path) + SUFFIXES[fmt])
 
 
 def result_json(result: NoteResult) -> str:

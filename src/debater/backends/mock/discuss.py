@@ -110,7 +110,8 @@ def build_summary(blocks: dict[str, list[dict[str, Any]]]) -> DiscussionSummary:
     return DiscussionSummary(
         now_stands=stands,
         shift="unchanged",
-        author_conceded=[f"{LABEL} {last['against']}"] if "against" in last else [],
+        author_conceded=[],
+        author_unanswered=[f"{LABEL} {last['against']}"] if "against" in last else [],
         opponent_conceded=[f"{LABEL} {last['for']}"] if "for" in last else [],
         open_cruxes=[crux],
     )
