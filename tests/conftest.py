@@ -22,8 +22,23 @@ PROVIDER_VARS = (
 )
 
 
+TESTS = Path(__file__).resolve().parent
+
+
+@pytest.fixture(scope="session")
+def plugin_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder holding a distribution's metadata that registers the test backend "planned"
+    in the `debater.backends` entry-point group, as a plug-in package would."""
+    folder = tmp_path_factory.mktemp("plugins")
+    info = folder / "debater_test_backends-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: debater-test-backends\n")
+    (info / "entry_points.txt").write_text("[debater.backends]\nplanned = planned:PlannedBackend\n")
+    return folder
+
+
 @pytest.fixture(autouse=True)
-def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, plugin_path: Path) -> None:
     """Empty every provider key and point home and caches at a temporary folder."""
     for var in PROVIDER_VARS:
         monkeypatch.delenv(var, raising=False)
@@ -32,6 +47,9 @@ def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.syspath_prepend(str(plugin_path))
+    paths = [str(plugin_path), str(TESTS), os.environ.get("PYTHONPATH", "")]
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(p for p in paths if p))
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 
 from fakecache import PromptCache, anthropic_plan, openai_plan
 from fakeollama import DEFAULT_NUM_CTX, Ollama, answer_chat, not_found
@@ -153,7 +153,7 @@ class FakeLLM:
         self._server.fake = self  # type: ignore[attr-defined]
         self.url = f"http://{host}:{self._server.server_address[1]}"
 
-    def start(self) -> FakeLLM:
+    def start(self) -> Self:
         threading.Thread(target=self.serve_forever, daemon=True).start()
         return self
 
@@ -164,7 +164,7 @@ class FakeLLM:
         self._server.shutdown()
         self._server.server_close()
 
-    def __enter__(self) -> FakeLLM:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

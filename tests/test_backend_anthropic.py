@@ -155,12 +155,23 @@ class TestRequests:
         make(fake_llm).complete(debate_request(max_tokens=200_000))
         assert fake_llm.calls[-1]["json"]["max_tokens"] == 128_000  # the model's limit
 
-    def test_one_client_shared_by_threads(self, fake_llm: FakeLLM) -> None:
+    def test_one_client_shared_by_threads(
+        self, fake_llm: FakeLLM, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         fake_llm.latency = 0.05
         backend = make(fake_llm)
+        built: list[object] = []
+        build = backend._build_client
+
+        def counting(*args: Any) -> Any:
+            built.append(args)
+            return build(*args)
+
+        monkeypatch.setattr(backend, "_build_client", counting)
         with ThreadPoolExecutor(8) as pool:
             answers = list(pool.map(lambda _: backend.complete(debate_request()), range(16)))
         assert all(a.parsed for a in answers) and fake_llm.stats()["requests"] == 16
+        assert len(built) == 1  # one SDK client (and connection pool) for every thread
 
     def test_plain_text(self, fake_llm: FakeLLM) -> None:
         request = Request(purpose="discuss", system="", messages=(Message.user("Hello"),))

@@ -16,6 +16,13 @@ class Answer(BaseModel):
     ok: bool
 
 
+class Other(BaseModel):
+    """Another wanted shape: another schema."""
+
+    ok: bool
+    why: str
+
+
 def _request(text: str = "hi", **kw: object) -> Request:
     return Request(
         purpose="t",
@@ -51,6 +58,11 @@ def test_key_changes_with_everything_that_shapes_the_answer() -> None:
     assert request_key(identity, _request(max_tokens=10)) != base
     assert request_key(identity, _request(prompt_hash="v2")) != base
     assert request_key({**identity, "model": "m2"}, _request()) != base
+    assert request_key({**identity, "base_url": "http://x"}, _request()) != base
+    assert request_key(identity, _request(temperature=0.2)) != base
+    assert request_key(identity, _request(effort="low")) != base
+    assert request_key(identity, _request().model_copy(update={"system": "s2"})) != base
+    assert request_key(identity, _request().model_copy(update={"output": Other})) != base
     assert request_key(identity, _request()) == base
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from bundled import copy_notes
 from debater.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,7 +23,7 @@ runner = CliRunner()
 def notes(tmp_path: Path) -> Path:
     """A temporary copy of the bundled example notes plus the seed note."""
     folder = tmp_path / "notes"
-    shutil.copytree(ROOT / "notes", folder)
+    copy_notes(folder)
     shutil.copy(SEED, folder / "seed.txt")
     return folder
 
@@ -206,3 +207,12 @@ def test_perspectives_leaves_the_current_folder_alone(
     code, _, _ = _run("perspectives", "Tests should be fast.", "-b", "mock")
     assert code == 0 and list(work.iterdir()) == []
     assert (tmp_path / "xdg-cache" / "debater" / "cache").is_dir()
+
+
+def test_a_plug_in_backend_is_found_through_its_entry_point(notes: Path) -> None:
+    code, out, _ = _run("backends", "--json")
+    assert code == 0 and "planned" in {b["name"] for b in json.loads(out)}
+    code, out, err = _run("run", str(notes), "-b", "planned", "--json", "-q")
+    summary = json.loads(out)
+    assert code == 0, err
+    assert summary["written"] == summary["notes"] > 0

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from bundled import copy_notes
 from debater.cli import app
 from fakellm import FakeLLM
 
@@ -23,7 +23,7 @@ runner = CliRunner()
 @pytest.fixture
 def notes(tmp_path: Path) -> Path:
     folder = tmp_path / "notes"
-    shutil.copytree(ROOT / "notes", folder)
+    copy_notes(folder)
     return folder
 
 
@@ -99,7 +99,7 @@ def test_rejected_key_is_a_clear_error_without_the_key(notes: Path, fake_llm: Fa
 
 
 def test_unknown_model_names_the_model_and_the_fix(notes: Path, fake_llm: FakeLLM) -> None:
-    fake_llm.unknown_models = ("no-such-model",)
+    fake_llm.unknown_models = {"no-such-model"}
     args = [str(notes), "-b", "openai", "--base-url", fake_llm.url + "/v1", "-m", "no-such-model"]
     result = runner.invoke(app, ["run", *args], env={"OPENAI_API_KEY": KEY})
     assert result.exit_code == 2

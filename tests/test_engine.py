@@ -14,23 +14,21 @@ from debater.config import Settings, load_settings
 from debater.engine import run_notes
 from debater.errors import AuthError, BackendConnectionError, ContextTooLongError
 from debater.estimate import estimate_run
-from debater.llm.requests import Prompts
+from debater.job import Job
+from debater.llm.prompts import Prompts
 from debater.llm.tokens import estimate_tokens
-from debater.pipeline import CHUNK_TOKENS, Job
+from debater.pipeline import CHUNK_TOKENS, prepare
+from planned import PlannedBackend
 
 SEED = Path(__file__).parent / "data" / "seed_note.txt"
 
 
-class CountingMock(MockBackend):
-    """The mock, remembering every request that reached it."""
+CountingMock = PlannedBackend  # remembers every request that reached it
 
-    def __init__(self, options: BackendOptions | None = None) -> None:
-        super().__init__(options or BackendOptions())
-        self.seen: list[Request] = []
 
-    def complete(self, request: Request) -> Response:
-        self.seen.append(request)
-        return super().complete(request)
+def minable(path: Path) -> int:
+    """How many stances the planned backend finds in a note: one per minable passage."""
+    return sum(p.minable for p in prepare(path).passages)
 
 
 def _job(backend: Backend, cache: Path | None = None, **settings: object) -> Job:
@@ -60,7 +58,7 @@ def test_one_edited_paragraph_reasks_only_what_it_touches(folder: Path, tmp_path
     second = run_notes(_job(mock, tmp_path / "cache"), [folder])
     assert second.stances == first.stances
     assert [r.purpose for r in mock.seen] == ["extract", "debate"]
-    assert second.requests == 2 <= 3
+    assert second.requests == 2
 
 
 def test_unchanged_notes_send_nothing(folder: Path, tmp_path: Path) -> None:
@@ -71,7 +69,7 @@ def test_unchanged_notes_send_nothing(folder: Path, tmp_path: Path) -> None:
     assert again.requests == 0 and mock.seen == []
 
 
-class FailsOn(MockBackend):
+class FailsOn(PlannedBackend):
     """Fails every `purpose` call about `word`; `error` says how.
 
     An extraction is about its whole note; a debate or reply only about its own task (the
@@ -79,7 +77,7 @@ class FailsOn(MockBackend):
     """
 
     def __init__(self, word: str, error: Exception, purpose: str = "") -> None:
-        super().__init__(BackendOptions())
+        super().__init__()
         self.word, self.error, self.purpose = word, error, purpose
 
     def complete(self, request: Request) -> Response:
@@ -176,5 +174,5 @@ class SmallWindow(CountingMock):
 def test_a_note_too_long_for_the_window_is_split_until_it_fits(folder: Path) -> None:
     mock = SmallWindow(limit=4_000)
     summary = run_notes(_job(mock), [folder])
-    assert not summary.failed and summary.stances >= 12
+    assert not summary.failed and summary.stances == minable(SEED)
     assert sum(r.purpose == "extract" for r in mock.seen) > 1

@@ -18,8 +18,8 @@ def test_calls_beyond_the_limit_wait_their_turn(monkeypatch: pytest.MonkeyPatch)
         slept.append(seconds)
         clock[0] += seconds
 
-    monkeypatch.setattr(ratelimit.time, "monotonic", lambda: clock[0])
-    monkeypatch.setattr(ratelimit.time, "sleep", sleep)
+    monkeypatch.setattr("debater.ratelimit.time.monotonic", lambda: clock[0])
+    monkeypatch.setattr("debater.ratelimit.time.sleep", sleep)
     inner = ScriptedBackend(answers=[Response(text="ok") for _ in range(4)])
     limited = RateLimitedBackend(inner, rpm=2)
     request = Request(purpose="t", system="s", messages=(Message.user("hi"),))

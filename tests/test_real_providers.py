@@ -132,7 +132,8 @@ def long_note(size: int) -> str:
         "The chapter goes on to describe how the archive was organised, which boxes held "
         "the letters and which the ledgers, and how the clerks numbered every page by hand. "
     )
-    parts, n = [], 0
+    parts: list[str] = []
+    n = 0
     while sum(map(len, parts)) < size:
         parts.append(f"## Part {n}\n\n{filler * 3}\n\nI think point {n} of this chapter is wrong.")
         n += 1

@@ -31,6 +31,8 @@ from debater.outputs.markdown import render_markdown
 from debater.records import NoteResult
 from fakellm import FakeLLM
 
+pytestmark = pytest.mark.slow  # real subprocesses, signals and servers: seconds each
+
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = [*sorted((ROOT / "notes").glob("*.md")), Path(__file__).parent / "data" / "seed_note.txt"]
 TRANSIENT = ("rate_limit", "server_error", "overloaded")
@@ -131,7 +133,7 @@ class Fake(FakeLLM):
         self.resets, self.slow, self.delay = resets, slow, delay
         self.left_lock = threading.Lock()
         self._server.RequestHandlerClass = Handler
-        self._server.handle_error = lambda *args: None  # clients that gave up: expected here
+        self._server.handle_error = lambda *args: None  # type: ignore[method-assign]  # clients that gave up
 
     def take(self, name: str) -> bool:
         """Use up one of the requests counted by attribute `name`; False when none are left."""

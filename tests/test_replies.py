@@ -17,7 +17,7 @@ from debater.config import Settings
 from debater.engine import run_notes
 from debater.errors import BackendConnectionError
 from debater.job import Job
-from debater.llm.requests import Prompts
+from debater.llm.prompts import Prompts
 
 SEED = Path(__file__).parent / "data" / "seed_note.txt"
 runner = CliRunner()

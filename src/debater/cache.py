@@ -31,6 +31,7 @@ def request_key(identity: dict[str, str], request: Request) -> str:
         "schema": request.output_schema(),
         "max_tokens": request.max_tokens,
         "temperature": request.temperature,
+        "effort": request.effort,
         "prompt": request.prompt_hash,
     }
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

@@ -90,6 +90,8 @@ class Reporter(Protocol):
 
     def started(self, total: int, meter: Meter) -> None: ...
 
+    def planned(self, calls: int) -> None: ...
+
     def note_done(self, outcome: Outcome) -> None: ...
 
 
@@ -200,8 +202,13 @@ class Batch:
         previous = None if self.job.settings.force else await asyncio.to_thread(read_result, path)
         kept = reusable(previous, fingerprint)
         meter = Meter(parent=self.meter)
+        self._planned(1)
         stances = await self._call(pool, extract, self.job, prepared, meter)
-        plans = iter(plan_debates(self.job, prepared, [s for s in stances if s.id not in kept]))
+        todo = plan_debates(self.job, prepared, [s for s in stances if s.id not in kept])
+        settings = self.job.settings
+        replies = 2 * settings.per_side * (settings.depth - 1)
+        self._planned(len(todo) * (1 + replies))
+        plans = iter(todo)
         warmup = PrefixWarmup()
         results = list(
             await asyncio.gather(
@@ -221,6 +228,10 @@ class Batch:
             reason = f"{len(failed)} of {len(results)} stances failed: {failed[0][0]}"
             return Outcome(path, "failed", reason, result)
         return Outcome(path, "written", result=result)
+
+    def _planned(self, calls: int) -> None:
+        if self.reporter is not None:
+            self.reporter.planned(calls)
 
     async def _kept(self, result: StanceResult) -> StanceResult:
         return result
@@ -326,7 +337,7 @@ def summarise(
         summary.notes += 1
         if o.status == "failed":
             summary.failed.append(PathError(path=shown(o.path), error=o.reason))
-        summary.written += o.status in ("written", "failed") and o.result is not None
+        summary.written += o.status == "written"
         summary.up_to_date += o.status == "up-to-date"
         if o.result is not None:
             summary.stances += len(o.result.stances)

@@ -1,10 +1,15 @@
-"""Progress on stderr: a live display on a terminal, plain lines otherwise."""
+"""Progress on stderr: a live display on a terminal, plain lines otherwise.
+
+The live bar counts calls as they become known (a note's extraction when its work starts, its
+debates and replies when the extraction returns), so it moves from the first call rather than
+only when whole notes finish. Note names and error text are shown as text, never
+read as Rich markup (`[draft] idea.md` keeps its brackets).
+"""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from typing import Any
+from typing import IO, Any
 
 from debater.engine import Outcome
 from debater.llm.usage import Meter
@@ -23,6 +28,9 @@ class LineReporter:
         self.total = total
         print(f"debater: {total} note(s)", file=sys.stderr, flush=True)
 
+    def planned(self, calls: int) -> None:
+        """Lines are per note: nothing to show for calls."""
+
     def note_done(self, outcome: Outcome) -> None:
         self.count += 1
         detail = f": {outcome.reason}" if outcome.reason else ""
@@ -36,59 +44,64 @@ class LineReporter:
 
 
 class LiveReporter:
-    """A rich progress bar with calls, cache hits, tokens and failures, redrawn in place."""
+    """A rich progress bar over calls, with notes, cache hits, tokens and failures."""
 
-    def __init__(self) -> None:
+    def __init__(self, stream: IO[str] | None = None, *, terminal: bool | None = None) -> None:
         from rich.console import Console
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-        )
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-        self.console = Console(stderr=True)
+        self.console = Console(
+            file=stream or sys.stderr, stderr=stream is None, force_terminal=terminal
+        )
         self.meter: Meter | None = None
-        self.failures = 0
+        self.notes = self.done = self.failures = 0
         self.progress = Progress(
-            TextColumn("notes"),
+            _text_column(lambda: "calls"),
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
-            _live_column(self.stats),
+            _text_column(self.stats),
             console=self.console,
             refresh_per_second=8,
         )
         self.task: Any = None
 
     def stats(self) -> str:
-        """Calls, cache hits, tokens and failures so far (read at every redraw)."""
+        """Notes, cache hits, tokens and failures so far (read at every redraw)."""
         if self.meter is None:
             return ""
         u = self.meter.snapshot()
+        if self.task is not None:
+            self.progress.update(self.task, completed=u.calls)
         return (
-            f"calls {u.requests} · cache hits {u.cache_hits} · "
+            f"notes {self.done}/{self.notes} · cache hits {u.cache_hits} · "
             f"tokens {u.input_tokens}→{u.output_tokens} · failed {self.failures}"
         )
 
     def started(self, total: int, meter: Meter) -> None:
-        self.meter = meter
+        self.meter, self.notes = meter, total
         self.progress.start()
-        self.task = self.progress.add_task("notes", total=total)
+        self.task = self.progress.add_task("calls", total=0)
+
+    def planned(self, calls: int) -> None:
+        task = self.progress.tasks[self.task]
+        self.progress.update(self.task, total=(task.total or 0) + calls)
 
     def note_done(self, outcome: Outcome) -> None:
+        from rich.text import Text
+
+        self.done += 1
         if outcome.status == "failed":
             self.failures += 1
-            self.progress.console.print(f"[red]failed[/] {outcome.path}: {outcome.reason}")
-        self.progress.update(self.task, advance=1)
+            line = Text("failed ", style="red") + Text(f"{outcome.path}: {outcome.reason}")
+            self.progress.console.print(line)
 
     def close(self) -> None:
         self.progress.stop()
 
 
-def _live_column(source: Callable[[], str]) -> Any:
-    """A progress column whose text is recomputed at every refresh."""
+def _text_column(source: Any) -> Any:
+    """A progress column whose text is `source()`, recomputed at every refresh, as plain text."""
     from rich.progress import ProgressColumn
     from rich.text import Text
 
