@@ -255,6 +255,224 @@ def test_any_input_gives_valid_stances(items: list[tuple[str, str]]) -> None:
     assert stances == find_stances(given_records)
 
 
+# --- patterns from real notes (short notes written for these tests) ------------------------
+
+
+def positions(stances: list[ExtractedStance]) -> list[tuple[str, str, list[str]]]:
+    return [(s.position, s.strength, s.passage_ids) for s in stances]
+
+
+def test_reaction_after_a_quote_in_inline_code() -> None:
+    stances = find_stances(
+        records(
+            ("list_item", "`写作是思考的唯一方式` 这句话我不同意，画图和对话同样能让人想清楚。"),
+            ("list_item", "`Reading is a conversation with the author` 很喜欢这个说法。"),
+        )
+    )
+    assert [(s.position, s.target) for s in stances] == [
+        ("disagree", "写作是思考的唯一方式"),
+        ("agree", "Reading is a conversation with the author"),
+    ]
+    assert stances[0].claim.startswith("不同意：写作是思考的唯一方式")
+
+
+@pytest.mark.parametrize(
+    ("reply", "position", "strength"),
+    [
+        ("Yes, agreed!", "agree", "firm"),
+        ("Strong agree.", "agree", "firm"),
+        (
+            "I beg to differ. Ours take five minutes and catch blockers early.",
+            "disagree",
+            "moderate",
+        ),
+    ],
+)
+def test_short_verdicts(reply: str, position: str, strength: str) -> None:
+    stances = find_stances(records(("quote", "Standups waste the morning."), ("paragraph", reply)))
+    assert positions(stances) == [(position, strength, ["p-1", "p-2"])]
+
+
+def test_sarcastic_and_pointed_questions_doubt_firmly() -> None:
+    for question in (
+        "Well then why did it take my team three years?",
+        "Has the author ever worked at my employer?",
+    ):
+        stances = find_stances(records(("quote", "Compilers are easy."), ("paragraph", question)))
+        assert positions(stances) == [("disagree", "moderate", ["p-1", "p-2"])]
+    honest = find_stances(records(("quote", "Compilers are easy."), ("paragraph", "真的可行吗？")))
+    assert positions(honest) == [("disagree", "tentative", ["p-1", "p-2"])]
+
+
+def test_reasons_are_never_the_claim_rejected() -> None:
+    quoted = find_stances(
+        records(
+            ("quote", "Licensing makes the trade safer for customers."),
+            ("paragraph", "I disagree: licensing favours incumbents."),
+        )
+    )
+    assert quoted[0].position == "disagree"
+    assert quoted[0].target == "Licensing makes the trade safer for customers."
+    assert quoted[0].reasoning == "licensing favours incumbents."
+    alone = find_stances(records(("paragraph", "I disagree: licensing favours incumbents.")))
+    # No claim to reject: the author holds the reason as an idea of their own.
+    assert [(s.position, s.target, s.claim) for s in alone] == [
+        ("own-idea", None, "licensing favours incumbents.")
+    ]
+
+
+def test_notes_of_quotations_only_give_no_stance() -> None:
+    excerpts = records(
+        ("heading", "原文摘录"),
+        ("quote", "我认为人生的意义在于创造。"),
+        ("paragraph", "我们不能只看眼前的利益，我不同意短视的做法。"),
+        ("heading", "书籍简介"),
+        ("paragraph", "本书是作者多年研究的结晶，我相信每位读者都会受益匪浅，强烈推荐。"),
+    )
+    assert find_stances(excerpts) == []
+    # The pipeline sends no headings: the section path says the same.
+    sections: list[dict[str, Any]] = [
+        {
+            "id": "p-1",
+            "kind": "paragraph",
+            "section": ["Reading notes", "Quotes"],
+            "text": "I think so.",
+        },
+        {
+            "id": "p-2",
+            "kind": "quote",
+            "section": "Excerpts",
+            "text": "In my view the war was wrong.",
+        },
+    ]
+    assert find_stances(sections) == []
+    announced = records(
+        ("paragraph", "以下为译文。"),
+        ("paragraph", "我认为专注的关键在于休息，我不同意熬夜。"),
+    )
+    assert find_stances(announced) == []
+
+
+def test_a_summary_without_reaction_gives_no_stance() -> None:
+    summary = records(
+        ("heading", "Chapter 2"),
+        ("list_item", "Rewards can crowd out intrinsic motivation."),
+        ("list_item", "He argues that autonomy matters more than pay. Why would anyone disagree?"),
+        ("list_item", "開發者需要了解程式基礎，才能審查 AI 的產出。"),
+        ("paragraph", "---\ntitle: Drive\ntags: books"),
+    )
+    assert find_stances(summary) == []
+
+
+def test_doubting_advice_can_be_followed_is_partial_agreement() -> None:
+    stances = find_stances(
+        records(
+            ("quote", "Just stop checking your phone after dinner."),
+            ("paragraph", "Good luck with that."),
+        )
+    )
+    assert positions(stances) == [("partly", "moderate", ["p-1", "p-2"])]
+
+
+def test_the_author_naming_themself() -> None:
+    stances = find_stances(
+        records(
+            ("paragraph", "笔者认为远程办公最大的成本是新人的成长。"),
+            ("paragraph", "This reviewer thinks the second half drags."),
+            ("paragraph", "kai (me): the chapter on habits is the weakest one in the book."),
+        )
+    )
+    assert [(s.position, s.passage_ids) for s in stances] == [
+        ("own-idea", ["p-1"]),
+        ("own-idea", ["p-2"]),
+        ("own-idea", ["p-3"]),
+    ]
+    assert stances[2].claim == "the chapter on habits is the weakest one in the book."
+
+
+def test_the_books_author_is_a_target() -> None:
+    stances = find_stances(
+        records(
+            ("paragraph", "作者认为拖延是一种情绪问题。"),
+            ("paragraph", "我不同意，很多时候只是任务没拆开。"),
+            ("paragraph", "The author argues that boredom breeds creativity. I beg to differ."),
+            ("paragraph", "但作者认为读书要慢，但我觉得快读也有用处。"),
+        )
+    )
+    assert [(s.position, s.target) for s in stances] == [
+        ("disagree", "作者认为拖延是一种情绪问题。"),
+        ("disagree", "The author argues that boredom breeds creativity."),
+        ("partly", "但作者认为读书要慢"),
+    ]
+
+
+def test_traditional_chinese() -> None:
+    stances = find_stances(
+        records(
+            ("quote", "長期來看，遠端工作會降低創新。"),
+            ("paragraph", "我不認同，我們團隊遠端之後反而更常寫文件討論。"),
+            ("paragraph", "同一位作者在〈我推薦的頻道〉也有一份清單。"),
+            ("paragraph", "我覺得重點是溝通習慣。"),
+        )
+    )
+    assert [(s.position, s.passage_ids) for s in stances] == [
+        ("disagree", ["p-1", "p-2"]),
+        ("own-idea", ["p-4"]),
+    ]
+
+
+def test_asides_and_thoughts_are_the_authors() -> None:
+    stances = find_stances(
+        [
+            {
+                "id": "q",
+                "kind": "list_item",
+                "text": "“Most people can still gain a lot by optimising.”",
+            },
+            {"id": "s", "kind": "list_item", "text": "He also covers the Amish."},
+            {"id": "a", "kind": "list_item", "parent": "q", "text": "(Not me. I over-optimise.)"},
+            {
+                "id": "h",
+                "kind": "list_item",
+                "text": "📌 Your mind is for having ideas, not holding them.",
+            },
+            {"id": "t", "kind": "list_item", "text": "💭 把想法写下来，大脑才能腾出空间思考。"},
+        ]
+    )
+    assert [(s.position, s.passage_ids) for s in stances] == [
+        ("disagree", ["q", "a"]),  # the aside answers its parent, not the passage before it
+        ("own-idea", ["t"]),
+    ]
+
+
+def test_reviews_of_works() -> None:
+    stances = find_stances(
+        [
+            {"id": "c", "kind": "paragraph", "text": "![漫画算法](https://example.org/cover.jpg)"},
+            {"id": "r", "kind": "quote", "text": "很棒的一本算法入门书，风趣简明。"},
+            {
+                "id": "w",
+                "kind": "paragraph",
+                "section": "*Idea Makers*, 0/5",
+                "text": "This book is utter trash.",
+            },
+            {"id": "q", "kind": "paragraph", "text": 'Quote: "Autonomy makes everyone flourish."'},
+            {
+                "id": "o",
+                "kind": "paragraph",
+                "text": "Objections: some people need more structure.",
+            },
+            {"id": "n", "kind": "paragraph", "text": "Objections: None."},
+        ]
+    )
+    assert [(s.position, s.passage_ids, s.target) for s in stances] == [
+        ("agree", ["c", "r"], "漫画算法"),
+        ("disagree", ["w"], "*Idea Makers*, 0/5"),
+        ("disagree", ["q", "o"], 'Quote: "Autonomy makes everyone flourish."'),
+    ]
+    assert stances[1].strength == "firm"
+
+
 # --- the backend ----------------------------------------------------------------------------
 
 

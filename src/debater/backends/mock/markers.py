@@ -2,12 +2,15 @@
 
 Each table is one compiled pattern. English words are fenced by letter lookarounds rather than
 `\\b`, because `\\b` sees no boundary between a Latin letter and a Han character ("AI的确").
-Text is matched after `normalise`, which maps curly apostrophes to straight ones.
+Text is matched after `normalise`, which maps curly apostrophes to straight ones and traditional
+Chinese characters to simplified ones, so one table serves both scripts.
 """
 
 from __future__ import annotations
 
 import re
+
+from debater.backends.mock.hant import SIMPLIFY
 
 _FLAGS = re.IGNORECASE
 
@@ -25,12 +28,18 @@ def _rx(*parts: str) -> re.Pattern[str]:
     return re.compile("|".join(p for p in parts if p), _FLAGS)
 
 
-_APOSTROPHES = str.maketrans("’‘`", "'''")
+_NORMAL = str.maketrans({"’": "'", "‘": "'", "`": "'", **{chr(k): v for k, v in SIMPLIFY.items()}})
+
+
+# Titles and links name other people's words: "〈我推薦的頻道〉" holds no verdict of the author's.
+_TITLES = re.compile(r"《[^》]*》|〈[^〉]*〉|\[[^\]]*\]\([^)]*\)|https?://\S+")
 
 
 def normalise(text: str) -> str:
-    """Same-length copy of text for matching: curly apostrophes become straight ones."""
-    return text.translate(_APOSTROPHES)
+    """Same-length copy of text for matching: straight apostrophes, simplified characters,
+    titles and links blanked out."""
+    text = _TITLES.sub(lambda m: "_" * len(m[0]), text)
+    return text.translate(_NORMAL)
 
 
 DISAGREE = _rx(
@@ -47,6 +56,8 @@ DISAGREE = _rx(
         "unconvincing",
         "nonsense",
         "i object",
+        "(?:beg|have|must) to differ",
+        "^not (?:me|for me|in my experience)",
     ),
     _zh(
         "不同意",
@@ -56,8 +67,10 @@ DISAGREE = _rx(
         "不对",
         "未必",
         "不敢苟同",
+        "不以为然",
         "我不觉得",
         "我不认为",
+        "并不觉得",
         "错了",
         "不成立",
         "站不住",
@@ -88,14 +101,19 @@ AGREE = _rx(
         "exactly",
         "precisely",
         "(?:this|that|it)(?:'s| is) (?:right|true|correct|spot on)",
-        "true",
+        "(?:so|very|quite|absolutely|definitely|sadly|all too) true",
+        "^true",
         "makes? sense",
         "good point",
         "fair point",
-        "well said",
+        "fair enough",
+        "well[- ]?(?:said|put)",
+        "not unreasonable",
         "spot on",
         "convincing",
         "i (?:really )?(?:like|love)",
+        "hear,? hear",
+        "\\+1",
     ),
     _zh(
         "同意",
@@ -106,12 +124,16 @@ AGREE = _rx(
         "确实",
         "说得对",
         "说的对",
+        "说得好",
         "没错",
         "有道理",
         "说得通",
         "说的通",
-        "喜欢",
+        "我(?:很|非常|挺|蛮|真|也|还是)?喜欢",
+        "很喜欢",
         "正是如此",
+        "深有同感",
+        "深以为然",
     ),
 )
 
@@ -132,6 +154,8 @@ UNDECIDED = _rx(
         "undecided",
         "on the fence",
         "open question",
+        "much to think about",
+        "food for thought",
     ),
     _zh(
         "我不确定",
@@ -141,12 +165,12 @@ UNDECIDED = _rx(
         "不知道",
         "有待",
         "需要再",
-        "需要了解",
-        "需要研究",
+        "(?:我|还|得)需要(?:了解|研究)",
         "查一下",
         "好奇",
         "还没想好",
         "待考证",
+        "值得思考",
     ),
 )
 
@@ -158,8 +182,11 @@ CHALLENGE = _rx(
         "really",
         "(?:isn't|doesn't|wasn't|aren't) (?:it|that|this)",
         "is that so",
+        "is there (?:ever|really)",
+        "(?:has|did|does) the author",
+        "(?:has|did|does) (?:he|she|they) (?:ever|even|really)",
     ),
-    _zh("为什么", "为何", "难道", "真的.{0,16}吗", "怎么可能", "凭什么", "怎么会", "何必"),
+    _zh("为什么", "为何", "难道", "真的.{0,16}吗", "怎么可能", "凭什么", "怎么会", "何必", "哪有"),
 )
 
 # Reactions that accept the content and respond to it: agreement, felt rather than argued.
@@ -178,7 +205,18 @@ ACCEPTING = _rx(
         "eye-opening",
         "sobering",
     ),
-    _zh("可怕", "吓人", "恐怖", "震惊", "惊讶", "没想到", "意识到"),
+    _zh(
+        "可怕",
+        "吓人",
+        "恐怖",
+        "震惊",
+        "惊讶",
+        "没想到",
+        "意识到",
+        "难以想象",
+        "刷新(?:了)?三观",
+        "大开眼界",
+    ),
 )
 
 # Engagement without a verdict: undecided, unless the author goes on to give an own view.
@@ -194,48 +232,42 @@ OWN_VIEW = _rx(
         "i guess",
         "i suspect",
         "i feel",
-        "in my (?:view|opinion)",
+        "in my (?:view|opinion|experience)",
         "imo",
         "my sense is",
         "i'd say",
         "it seems to me",
+        "to me,",
+        "personally",
         "my guess",
-        "maybe",
-        "perhaps",
-        "probably",
+        "(?:this reviewer|the present writer|yours truly) (?:thinks|believes|feels|finds)",
     ),
     _zh(
         "我觉得",
         "我认为",
-        "我想(?![的要知])",
+        "我想(?![的要知象])",
         "我猜",
         "我感觉",
         "在我看来",
         "我的看法",
-        "或许",
-        "也许",
         "我估计",
         "我相信",
+        "(?:个人|笔者|本人|鄙人)(?:认为|觉得|以为|相信|看来)",
+        "私以为",
+        "窃以为",
     ),
 )
 
-# The author labelling a passage as their own idea.
-OWN_LABEL = _rx(
-    _en("random thoughts?", "my own (?:thoughts?|ideas?|views?|take)", "my take", "my thoughts?"),
-    _zh("我自己的", "我的想法", "个人想法", "个人观点", "自己的想法", "我的观点"),
-)
-# An own-idea label leading a sentence, "(my own random thought) ..." or "My take: ...".
-LABEL_PREFIX = re.compile(r"^\s*(?:[(（\[【][^)）\]】]{0,40}[)）\]】]|[^:：]{0,40}[:：])\s*")
-LEADING_CONTRAST = re.compile(
-    r"^\s*(?:(?:but|however|yet)(?![A-Za-z])|可是|但是|但|不过|然而)[,，\s]*", _FLAGS
-)
 REASON = _rx(_en("because", "since", "as a result"), _zh("因为", "由于", "因此", "所以"))
 
-# A sentence that draws a conclusion states what the author thinks.
+# A sentence that draws a conclusion: `OWN_CONCLUSION` ones state what the author thinks.
 CONCLUSION = re.compile(
     r"^\s*(?:(?:so|therefore|thus|hence|in short|overall)(?![A-Za-z]),?\s*"
     r"|因此|所以|总之|总的来说|可见)",
     _FLAGS,
+)
+OWN_CONCLUSION = re.compile(
+    r"^\s*(?:(?:so|therefore|thus|hence)(?![A-Za-z]),?\s*|因此|所以|可见)", _FLAGS
 )
 
 HEDGE = _rx(
@@ -276,41 +308,26 @@ EMPHATIC = _rx(
         "definitely",
         "absolutely",
         "certainly",
-        "strongly",
+        "strong(?:ly)?",
         "totally",
         "completely",
         "entirely",
+        "utter(?:ly)?",
         "must",
         "so much",
     ),
-    _zh("非常", "真是", "绝对", "完全同意", "完全不同意", "肯定", "一定", "根本", "极其"),
+    _zh(
+        "非常",
+        "真是",
+        "绝对",
+        "完全同意",
+        "完全不同意",
+        "肯定",
+        "一定",
+        "根本",
+        "极其",
+        "超级",
+        "强烈",
+    ),
     r"[!！]",
 )
-
-# Someone else's view reported in the third person: "Dario thinks ...", "Dario认为 ...".
-_EN_VERBS = (
-    r"(?:thinks|believes|says|said|argues|argued|claims|claimed|writes|wrote|suggests|contends"
-    r"|insists|notes|points out|mentions|talks about|predicts|warns|is (?:against|for|in favou?r of"
-    r"|worried|convinced))"
-)
-ATTRIBUTION = re.compile(
-    rf"^(?!(?:I|We|My|Our|This|That|It)\s)(?-i:[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){{0,3}})"
-    rf"\s+{_EN_VERBS}(?![A-Za-z])"
-    r"|^(?:according to|quote:|quoting|引用|原文|据)"
-    r"|^(?![我这那])(?:[A-Za-z][A-Za-z.\- ]{0,30}?|[\u4e00-\u9fff]{1,4}?)\s*"
-    r"(?:认为|觉得|说|谈到|提到|指出|主张|表示|声称|写道|相信|反对|支持|预测|担心|的看法|的观点)",
-    _FLAGS,
-)
-
-OPEN_QUOTES = '“「『"'
-CLOSING_FOR = {"“": "”", "「": "」", "『": "』", '"': '"'}
-
-# Words that carry no content once a marker is removed ("I am inclined to agree" says no more).
-FILLER_EN = frozenset(
-    {
-        *("i", "me", "my", "we", "am", "is", "are", "was", "be", "this", "that", "it", "the"),
-        *("a", "an", "to", "on", "of", "so", "very", "really", "just", "too", "also", "do"),
-        *("does", "did", "yes", "no", "and", "with", "about", "up", "here", "there", "m", "s"),
-    }
-)
-FILLER_ZH = re.compile("[我这那倒是了的也很就都还呢吧啊呀嗯真此]")

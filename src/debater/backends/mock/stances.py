@@ -1,318 +1,234 @@
 """The mock backend's stance finder: opinion markers over passages, no model involved.
 
-A quotation or a third-person report ("Dario thinks ...") is a target, never a stance. The next
-minable passage, if it carries opinion markers, is the author's reaction: one stance pointing at
-both passages. Other passages with markers are the author's own ideas. One stance per passage.
+Whose words a passage holds comes first. A quotation, a highlight, a report of what someone else
+thinks ("Dario thinks ...", "作者认为 ..." — 作者 and "the author" are the book's author, not the
+note's) is a target, never a stance. So is everything under a heading over other people's text
+(原文摘录, 书籍简介, "Quotes", "Begin quotation") or after a passage announcing a transcript or
+translation, and leftover front matter is skipped. The next minable passage, if it carries
+opinion markers, is the author's reaction: one stance pointing at both passages. The author's
+words after a quotation in the same passage ("“X” I disagree", "`X` 我觉得...") react to it.
+An aside wholly in parentheses, a reading-app thought (💭) or a line the author signs as
+themself ("name (me): ...") is the author's even without markers, about the passage it follows
+(or its `parent`). A blockquote right after a book's cover or link is the author's review of it.
+Other passages with markers are the author's own ideas. One stance per passage.
+
+Doubting that advice can be followed ("good luck with that", "说起来容易") is taken as partial
+agreement: the author grants the advice but not that it can be carried out.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from debater.backends.mock import cues
 from debater.backends.mock import markers as mk
-from debater.backends.mock.text import (
-    clean,
-    clip,
-    content_size,
-    first_sentences,
-    quoted_spans,
-    sentences,
-    unquote,
-    without_quotes,
+from debater.backends.mock.claims import (
+    Target,
+    composed_claim,
+    detail,
+    inline_target,
+    own_claim,
+    reasoning,
+    target_text,
 )
+from debater.backends.mock.reading import Reading, later_verdict, read, strength
+from debater.backends.mock.text import clean, content_size, quoted_spans, sentences, without_quotes
 from debater.llm.answers import ExtractedStance
-from debater.notes.language import detect_language, matches_language
-from debater.records import MINABLE_KINDS, Firmness, Position
+from debater.notes.language import detect_language
+from debater.records import MINABLE_KINDS, Position
 
-CLAIM_CHARS = 200
-TARGET_CHARS = 300
-REASONING_CHARS = 300
-GIST_CHARS = 90
 # A passage whose quoted spans make up this share of it is a quotation, whoever introduces it.
 QUOTED_SHARE = 0.6
 
 
-@dataclass(frozen=True)
-class _Target:
-    id: str
-    text: str
-    inline: Literal["", "colon", "previous"] = ""  # found inside the reaction itself
+@dataclass
+class _State:
+    """What the finder remembers between passages of one batch."""
 
-
-@dataclass(frozen=True)
-class _Reading:
-    """What a reaction says: its position and the sentence (and marker span) that decided it."""
-
-    position: Position
-    index: int
-    span: tuple[int, int]
-    doubt: bool = False  # decided by a sceptical question
+    section: tuple[str, ...] | None = None
+    quoting: bool = False  # inside other people's text: a quotation section or a transcript
+    pending: Target | None = None  # a quotation or report awaiting the author's reaction
+    previous: Target | None = None  # the passage before, for an aside to point at
+    work: Target | None = None  # a cover or link just shown: the next blockquote reviews it
+    seen: dict[str, str] = field(default_factory=dict)  # passage id -> text, for `parent`
 
 
 def find_stances(records: Iterable[Mapping[str, Any]]) -> list[ExtractedStance]:
-    """The author's stances in passage records (`id`, `kind`, `text`, optional `section`)."""
-    stances: list[ExtractedStance] = []
-    pending: _Target | None = None
-    section: object = None
-    for record in records:
-        kind = record.get("kind")
-        if kind == "heading" or record.get("section") != section:
-            pending, section = None, record.get("section")  # a new section: reactions end
-        text = clean(str(record.get("text", "")))
-        if kind not in MINABLE_KINDS or not text:
-            continue
-        pid = str(record.get("id", ""))
-        reported = split_reported(text, str(kind))
-        if reported is None:
-            stance = _react(pid, text, pending)
-            pending = None
-        else:
-            quoted, rest = reported
-            target = _Target(pid, quoted)
-            stance = _react(pid, rest, target, decisive_only=True) if rest else None
-            pending = None if stance else target
-        if stance is not None:
-            stances.append(stance)
-    return stances
+    """The author's stances in passage records (`id`, `kind`, `text`; optional `section`, a
+    heading path as a list or a " > "-joined string, and `parent`, the id of the passage that
+    this one sits under)."""
+    state = _State()
+    found = (_passage(record, state) for record in records)
+    return [stance for stance in found if stance is not None]
 
 
-def split_reported(text: str, kind: str) -> tuple[str, str] | None:
-    """(someone else's view, the author's words after it) if the passage reports a view."""
-    if kind == "quote":
-        return text, ""
+def _section(record: Mapping[str, Any]) -> tuple[str, ...]:
+    section = record.get("section")
+    if isinstance(section, list | tuple):
+        return tuple(str(s) for s in section)
+    return tuple(str(section).split(" > ")) if section else ()
+
+
+def _enter(record: Mapping[str, Any], state: _State) -> None:
+    """A new section ends pending reactions; a quotation heading starts other people's text."""
+    section = _section(record)
+    if record.get("kind") != "heading" and section == state.section:
+        return
+    state.section, state.pending, state.previous, state.work = section, None, None, None
+    heading = [str(record.get("text", ""))] if record.get("kind") == "heading" else []
+    state.quoting = cues.quoting_under([mk.normalise(h) for h in [*section, *heading]])
+
+
+def _passage(record: Mapping[str, Any], state: _State) -> ExtractedStance | None:
+    _enter(record, state)
+    raw = str(record.get("text", ""))
+    text = clean(raw)
+    if record.get("kind") not in MINABLE_KINDS or not text or cues.is_metadata(raw):
+        return None
+    pid = str(record.get("id", ""))
+    state.seen[pid] = text
+    parent = state.seen.get(str(record.get("parent") or ""))
+    around = (
+        Target(str(record.get("parent")), parent) if parent else state.pending or state.previous
+    )
+    if (own := _own_words(text)) is not None:
+        state.pending = None
+        return _react(pid, own, around, "own")
+    work, state.work = state.work, None
+    if state.quoting or cues.ANNOUNCES_QUOTATION.search(mk.normalise(text)):
+        state.quoting, state.previous = True, Target(pid, text)
+        return None
+    if (name := cues.work_name(text)) is not None:
+        state.work = state.previous = Target(pid, name)
+        return None
+    state.previous = Target(pid, text)
+    if record.get("kind") == "quote" and work is not None and not text.startswith(cues.OPEN_QUOTES):
+        return _react(pid, text, work)  # the author's review under a cover: "> 很棒的一本书"
+    return _reaction_or_target(pid, text, str(record.get("kind")), state)
+
+
+def _heading_work(state: _State, pid: str) -> Target | None:
+    """The section's heading as the work a verdict is about ("Idea Makers, by S. Wolfram")."""
+    return Target(pid, state.section[-1]) if state.section else None
+
+
+def _own_words(text: str) -> str | None:
+    """The author's words in a passage that is theirs by form: an aside, a thought, a signature."""
+    if (words := cues.aside(text)) is not None:
+        return words
+    if text.startswith(cues.THOUGHT):
+        return text.removeprefix(cues.THOUGHT).strip()
+    if signed := cues.SELF_NAME.match(text):
+        return text[signed.end() :]
+    return None
+
+
+def _reaction_or_target(pid: str, text: str, kind: str, state: _State) -> ExtractedStance | None:
+    if label := cues.OBJECTION_LABEL.match(text):  # "Objections: some people need structure"
+        stance, state.pending = _react(pid, text[label.end() :], state.pending, "objection"), None
+        return stance
+    if cues.ANNOUNCES_EXCERPTS.match(mk.normalise(text)) and len(sentences(text)) == 1:
+        return None  # "以下随手摘抄一些有意思的点：" introduces excerpts, takes no stance
+    reported = split_reported(text, kind)
+    if reported is None:
+        stance = _react(pid, text, state.pending, work=_heading_work(state, pid))
+        state.pending = None
+        return stance
+    quoted, rest, attributed = reported
+    target = Target(pid, quoted)
+    stance = (
+        _react(pid, rest, target, "decisive" if attributed else "after-quote") if rest else None
+    )
+    state.pending = None if stance else target
+    return stance
+
+
+def split_reported(text: str, kind: str) -> tuple[str, str, bool] | None:
+    """(someone else's view, the author's words after it, whether it was reported speech) if the
+    passage holds someone else's words, else None."""
+    if kind == "quote" or text.startswith(cues.PIN):
+        return text.removeprefix(cues.PIN).strip(), "", False
+    if code := cues.CODE_QUOTE.match(text):
+        return code[1], text[code.end() :].strip(), False
     spans = quoted_spans(text)
-    if text[0] in mk.OPEN_QUOTES:
+    if text[0] in cues.OPEN_QUOTES:
         end = spans[0][1] if spans and spans[0][0] == 0 else len(text)
-        return text[:end], text[end:].strip()
-    if mk.ATTRIBUTION.match(mk.normalise(text)):
+        return text[:end], text[end:].strip(), False
+    if cues.ATTRIBUTION.match(mk.normalise(text)):
         parts = sentences(text)
-        return parts[0], " ".join(parts[1:])
+        if turn := cues.OWN_TURN.search(parts[0]):  # "作者认为X，但我觉得Y"
+            own = parts[0][turn.start() + 1 :].strip()
+            return parts[0][: turn.start()], " ".join([own, *parts[1:]]), False
+        return parts[0], " ".join(parts[1:]), True
     if sum(end - start for start, end in spans) >= QUOTED_SHARE * len(text):
-        return text, ""
+        return text, "", False
     return None
 
 
 def _react(
-    pid: str, text: str, target: _Target | None, decisive_only: bool = False
+    pid: str,
+    text: str,
+    target: Target | None,
+    mode: Literal["", "decisive", "after-quote", "own", "objection"] = "",
+    work: Target | None = None,
 ) -> ExtractedStance | None:
-    """The stance a passage takes (towards `target`, if any), or None if it takes none."""
+    """The stance a passage takes (towards `target`, if any), or None if it takes none.
+
+    `mode` says whose words these are: after a report only verdicts count, after a quotation
+    first-person views too; "own" words are the author's whatever they say, so without a marker
+    they state an idea of the author's own. `work` is what a verdict on a work is about when the
+    passage names nothing (the section's heading, as in "This book is utter trash").
+    """
     parts = sentences(text)
-    reading = _read(parts, decisive_only)
+    if not parts:
+        return None
+    reading = read(parts, mode == "decisive", mode == "after-quote")
+    if reading is None and content_size(text) >= 3 and not cues.NONE_ANSWER.match(text):
+        reading = _default_reading(mode)
+    if reading is not None and reading.doubt and target is None and mode != "own":
+        reading = later_verdict(parts, reading.index)  # a question about nothing in particular
     if reading is None:
         return None
     if target is None and reading.position in ("agree", "partly", "disagree"):
-        target = _inline_target(pid, parts, reading)
+        target = inline_target(pid, parts, reading)
+    if target is None and reading.on_work and not own_claim(parts, reading) and work:
+        target = work
     position: Position = reading.position
-    if target is None and position != "undecided":
-        position = "own-idea"  # agreeing with nothing in particular is holding an idea
-    strength = _strength(parts, reading)
+    if position == "own-idea" and target is not None and cues.LEADING_CONTRAST.match(text):
+        position = "partly"  # "作者认为X，但我觉得Y": a view of one's own set against X
+    if position == "own-idea" or (target is None and position != "undecided"):
+        position, target = "own-idea", None  # agreeing with nothing in particular holds an idea
+    firmness = strength(parts, reading)
     author = _author_words(text, target)
-    if target is None or position == "own-idea":
-        claim = _own_claim(parts, reading)
+    if target is None:
+        claim = own_claim(parts, reading)
         if not claim:
             return None  # "I disagree." with nothing to disagree with says nothing
     else:
-        claim = _composed_claim(position, strength, target, _detail(parts, reading, target), author)
+        claim = composed_claim(position, firmness, target, detail(parts, reading, target), author)
     return ExtractedStance(
         claim=claim,
         position=position,
-        strength=strength,
-        target=None if target is None else _target_text(target),
-        reasoning=_reasoning(parts, reading.index),
+        strength=firmness,
+        target=None if target is None else target_text(target),
+        reasoning=reasoning(parts, reading),
         passage_ids=list(dict.fromkeys([target.id, pid] if target else [pid])),
         language=detect_language(author),
     )
 
 
-def _read(parts: list[str], decisive_only: bool) -> _Reading | None:
-    """The position the sentences take: an own-idea label, else the first decisive marker."""
-    if not decisive_only:
-        for i, part in enumerate(parts):
-            if label := mk.OWN_LABEL.search(mk.normalise(part)):
-                return _Reading("own-idea", i, label.span())
-    for i in range(len(parts)):
-        if found := _decisive(parts, i):
-            return found
-    return None if decisive_only else _weak(parts)
+def _default_reading(mode: str) -> Reading | None:
+    """What words take without any marker: an own idea if they are the author's by form, a
+    disagreement if they answer "Objections:"; otherwise nothing."""
+    if mode == "own":
+        return Reading("own-idea", 0, (0, 0))
+    return Reading("disagree", 0, (0, 0)) if mode == "objection" else None
 
 
-def _decisive(parts: list[str], i: int) -> _Reading | None:
-    """A verdict in sentence i: disagreement, doubt, (partial) agreement or indecision."""
-    s = mk.normalise(parts[i])
-    if m := mk.DISAGREE.search(s):
-        return _Reading("disagree", i, m.span())
-    if ("?" in s or "？" in s) and (m := mk.CHALLENGE.search(s)):
-        return _Reading("disagree", i, m.span(), doubt=True)
-    if m := mk.PARTLY.search(s):
-        return _Reading("partly", i, m.span())
-    if m := mk.AGREE.search(s):
-        following = mk.normalise(parts[i + 1]) if i + 1 < len(parts) else ""
-        qualified = (
-            mk.CONTRAST.search(s, m.end())
-            or mk.PARTLY_SOFT.search(s)
-            or mk.CONTRAST.match(following)
-        )
-        return _Reading("partly" if qualified else "agree", i, m.span())
-    if (m := mk.PARTLY_SOFT.search(s)) and mk.CONTRAST.search(s):
-        return _Reading("partly", i, m.span())
-    if m := mk.UNDECIDED.search(s):
-        return _Reading("undecided", i, m.span())
-    return None
-
-
-def _weak(parts: list[str]) -> _Reading | None:
-    """A position from feelings and hedged views when no sentence gives a verdict.
-
-    Alarm or surprise accepts what was said; "interesting" alone is undecided, but followed
-    by an own view it is engagement with the claim, counted as agreement.
-    """
-    accept, curious = _hit(mk.ACCEPTING, parts), _hit(mk.CURIOUS, parts)
-    own = min(
-        (h for h in (_hit(mk.OWN_VIEW, parts), _hit(mk.CONCLUSION, parts)) if h), default=None
-    )
-    if accept or (curious and own):
-        index, span = min(h for h in (accept, curious) if h)
-        return _Reading("agree", index, span)
-    if curious:
-        return _Reading("undecided", *curious)
-    if own:
-        return _Reading("own-idea", *own)
-    return None
-
-
-def _hit(pattern: re.Pattern[str], parts: list[str]) -> tuple[int, tuple[int, int]] | None:
-    """The first sentence the pattern matches in, with the match's span."""
-    for i, part in enumerate(parts):
-        if m := pattern.search(mk.normalise(part)):
-            return i, m.span()
-    return None
-
-
-def _says_more(sentence: str, span: tuple[int, int]) -> bool:
-    """Whether a sentence holds content besides its marker ("I am inclined to agree" does not)."""
-    rest = mk.normalise(sentence[: span[0]] + " " + sentence[span[1] :])
-    return content_size(mk.HEDGE.sub(" ", mk.EMPHATIC.sub(" ", rest))) >= 2
-
-
-def _inline_target(pid: str, parts: list[str], reading: _Reading) -> _Target | None:
-    """The claim a reaction points at inside its own passage: after a colon, or just before."""
-    if reading.doubt:
-        return None
-    sentence = parts[reading.index]
-    colon = min(
-        (i for i in (sentence.find(c, reading.span[1]) for c in ":：") if i >= 0), default=-1
-    )
-    if colon >= 0 and len(sentence[colon + 1 :].strip()) >= 8:
-        return _Target(pid, sentence[colon + 1 :].strip(), "colon")
-    if reading.index > 0 and not _says_more(sentence, reading.span):
-        return _Target(pid, parts[reading.index - 1], "previous")
-    return None
-
-
-def _strength(parts: list[str], reading: _Reading) -> Firmness:
-    """Hedges or emphasis in the deciding sentence, else their balance over the passage."""
-    if reading.position == "undecided" or reading.doubt:
-        return "tentative"
-    sentence = mk.normalise(parts[reading.index])
-    if mk.HEDGE.search(sentence):
-        return "tentative"
-    if mk.EMPHATIC.search(sentence):
-        return "firm"
-    whole = mk.normalise(" ".join(parts))
-    hedges, emphatics = len(mk.HEDGE.findall(whole)), len(mk.EMPHATIC.findall(whole))
-    if emphatics and not hedges:
-        return "firm"
-    # One hedge in a long passage qualifies a detail, not the whole view.
-    return "tentative" if hedges >= 3 and not emphatics else "moderate"
-
-
-def _author_words(text: str, target: _Target | None) -> str:
+def _author_words(text: str, target: Target | None) -> str:
     """What the author wrote themselves: the passage without quotations and inline targets."""
     if target is not None and target.inline == "colon":
         text = text.replace(target.text, " ")
     return without_quotes(text)
-
-
-def _strip_lead(sentence: str) -> str:
-    """A sentence without a leading own-idea label, "therefore" or "but"."""
-    label = mk.LABEL_PREFIX.match(sentence)
-    if label and mk.OWN_LABEL.search(mk.normalise(label[0])):
-        sentence = sentence[label.end() :]
-    sentence = mk.CONCLUSION.sub("", sentence, count=1)
-    return mk.LEADING_CONTRAST.sub("", sentence, count=1).strip(" -—:：,，")
-
-
-def _own_claim(parts: list[str], reading: _Reading) -> str:
-    """The first sentence from the deciding one on that says more than its marker, or ""."""
-    for i in range(reading.index, len(parts)):
-        claim = _strip_lead(parts[i])
-        if content_size(claim) >= 2 and (i > reading.index or _says_more(parts[i], reading.span)):
-            return clip(claim, CLAIM_CHARS)
-    return ""
-
-
-def _detail(parts: list[str], reading: _Reading, target: _Target) -> str:
-    """The author's words to quote in a claim: the deciding sentence, or their first reason."""
-    if target.inline == "previous":
-        return ""  # the reason is the target sentence itself
-    sentence = parts[reading.index]
-    if target.inline == "colon":
-        sentence = sentence[: sentence.find(target.text)].rstrip(" :：")
-    if reading.doubt or _says_more(sentence, reading.span):
-        return _strip_lead(sentence)
-    return parts[reading.index + 1] if reading.index + 1 < len(parts) else ""
-
-
-_VERBS: dict[tuple[str, str], tuple[str, str]] = {
-    ("agree", "firm"): ("Strongly agrees with", "非常认同"),
-    ("agree", "moderate"): ("Agrees with", "同意"),
-    ("agree", "tentative"): ("Leans towards agreeing with", "倾向于同意"),
-    ("disagree", "firm"): ("Firmly disagrees with", "坚决不同意"),
-    ("disagree", "moderate"): ("Disagrees with", "不同意"),
-    ("disagree", "tentative"): ("Doubts", "怀疑"),
-    ("partly", ""): ("Partly agrees with", "部分同意"),
-    ("undecided", ""): ("Is undecided about", "尚未判断"),
-}
-
-
-def _composed_claim(
-    position: Position, strength: Firmness, target: _Target, detail: str, author: str
-) -> str:
-    """A standalone claim from the position, the target's gist and the author's words."""
-    zh = matches_language(author, "zh")
-    key = (position, strength if position in ("agree", "disagree") else "")
-    verb = _VERBS[key][int(zh)]
-    gist = _gist(target.text)
-    if zh:
-        head, sep, end = f"{verb}：{gist}", "——", "。"
-    else:
-        head, sep, end = f"{verb} “{gist.replace('“', '‘').replace('”', '’')}”", ": ", "."
-    if not detail:
-        return head + end
-    return head + sep + clip(detail, max(CLAIM_CHARS - len(head) - len(sep), 20))
-
-
-def _gist(text: str) -> str:
-    """The core of a target: its main quotation's concluding or first sentence, shortened."""
-    spans = quoted_spans(text)
-    longest = max(spans, key=lambda s: s[1] - s[0], default=None)
-    if longest and 2 * (longest[1] - longest[0]) >= len(text):
-        text = text[longest[0] : longest[1]]
-    parts = sentences(unquote(text)) or [text]
-    pick = next((p for p in parts[1:] if mk.CONCLUSION.match(p)), parts[0])
-    return clip(pick.rstrip("。.！!？?；; "), GIST_CHARS)
-
-
-def _reasoning(parts: list[str], index: int) -> str:
-    """The author's reasons: the sentences after the deciding one, else its "because" ones."""
-    after = parts[index + 1 :]
-    if not after:
-        after = [p for p in parts[:index] if mk.REASON.search(mk.normalise(p))]
-    return first_sentences(after, REASONING_CHARS) if after else ""
-
-
-def _target_text(target: _Target) -> str:
-    return first_sentences(sentences(unquote(target.text)), TARGET_CHARS)

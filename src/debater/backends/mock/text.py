@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from debater.backends.mock.markers import CLOSING_FOR, FILLER_EN, FILLER_ZH, OPEN_QUOTES
+from debater.backends.mock.cues import CLOSING_FOR, FILLER_EN, FILLER_ZH, OPEN_QUOTES
 
 _BULLET = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)]|>)[ \t]+", re.MULTILINE)
 _CJK_END = "。！？!?"

@@ -1,0 +1,150 @@
+"""What position a reaction takes, and how firmly: the verdict of the mock's stance finder."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from debater.backends.mock import cues
+from debater.backends.mock import judgements as jd
+from debater.backends.mock import markers as mk
+from debater.backends.mock.text import content_size
+from debater.records import Firmness, Position
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a reaction says: its position and the sentence (and marker span) that decided it."""
+
+    position: Position
+    index: int
+    span: tuple[int, int]
+    doubt: bool = False  # decided by a sceptical question
+    rhetorical: bool = False  # ... asked as sarcasm or pointed rhetoric, not as a hedge
+    on_work: bool = False  # praise or criticism of a work ("utter trash", "值得一读")
+
+
+def read(
+    parts: list[str], decisive_only: bool = False, after_quote: bool = False
+) -> Reading | None:
+    """The position the sentences take: an own-idea label, else the first decisive marker.
+
+    `decisive_only` (words after a report of someone's view) takes verdicts only; `after_quote`
+    (words after a quotation) takes feelings and hedged views too, but only when the author
+    speaks in the first person, so that a gloss or translation of the quotation is no stance.
+    """
+    if not decisive_only:
+        for i, part in enumerate(parts):
+            if label := cues.OWN_LABEL.search(mk.normalise(part)):
+                return Reading("own-idea", i, label.span())
+    for i in range(len(parts)):
+        # After a report, its questions are the report's rhetoric, not the author's verdicts.
+        if decisive_only and parts[i].rstrip("”」』\"' ").endswith(("?", "？")):
+            continue
+        if found := decisive(parts, i):
+            return found
+    if decisive_only or (after_quote and not _hit(mk.OWN_VIEW, parts)):
+        return None
+    return _weak(parts)
+
+
+def _qualified(s: str, end: int, following: str) -> bool:
+    """Whether a sentence qualifies its agreement: a contrast after it, or a softener."""
+    return bool(
+        mk.CONTRAST.search(s, end) or mk.PARTLY_SOFT.search(s) or mk.CONTRAST.match(following)
+    )
+
+
+def later_verdict(parts: list[str], after: int) -> Reading | None:
+    """The first verdict after sentence `after` that is not a question."""
+    return next((r for i in range(after + 1, len(parts)) if (r := decisive(parts, i, False))), None)
+
+
+_VERDICTS: tuple[tuple[re.Pattern[str], Position], ...] = (
+    (mk.AGREE, "agree"),
+    (jd.CRITICISM, "disagree"),
+    (jd.PRAISE, "agree"),
+)
+
+
+def decisive(parts: list[str], i: int, doubt: bool = True) -> Reading | None:
+    """A verdict in sentence i: disagreement, doubt (if `doubt`), (partial) agreement or
+    indecision."""
+    s = mk.normalise(parts[i])
+    following = mk.normalise(parts[i + 1]) if i + 1 < len(parts) else ""
+    if m := mk.DISAGREE.search(s):
+        return Reading("disagree", i, m.span())
+    if m := jd.FEASIBILITY.search(s):
+        return Reading("partly", i, m.span())
+    if doubt and ("?" in s or "？" in s) and (m := mk.CHALLENGE.search(s)):
+        rhetorical = bool(jd.RHETORICAL.search(s))
+        return Reading("disagree", i, m.span(), doubt=True, rhetorical=rhetorical)
+    if m := mk.PARTLY.search(s):
+        return Reading("partly", i, m.span())
+    for pattern, position in _VERDICTS:
+        if m := pattern.search(s):
+            mixed = _qualified(s, m.end(), following)
+            work = pattern is not mk.AGREE
+            return Reading("partly" if mixed else position, i, m.span(), on_work=work)
+    if (m := mk.PARTLY_SOFT.search(s)) and mk.CONTRAST.search(s):
+        return Reading("partly", i, m.span())
+    if m := mk.UNDECIDED.search(s):
+        return Reading("undecided", i, m.span())
+    return None
+
+
+def _weak(parts: list[str]) -> Reading | None:
+    """A position from feelings and hedged views when no sentence gives a verdict.
+
+    Alarm or surprise accepts what was said; "interesting" alone is undecided, but followed
+    by an own view it is engagement with the claim, counted as agreement.
+    """
+    accept, curious = _hit(mk.ACCEPTING, parts), _hit(mk.CURIOUS, parts)
+    own = min(
+        (h for h in (_hit(mk.OWN_VIEW, parts), _hit(mk.OWN_CONCLUSION, parts)) if h), default=None
+    )
+    if accept or (curious and own):
+        index, span = min(h for h in (accept, curious) if h)
+        return Reading("agree", index, span)
+    if curious:
+        return Reading("undecided", *curious)
+    if own:
+        return Reading("own-idea", *own)
+    return None
+
+
+def _hit(pattern: re.Pattern[str], parts: list[str]) -> tuple[int, tuple[int, int]] | None:
+    """The first sentence the pattern matches in, with the match's span."""
+    for i, part in enumerate(parts):
+        if m := pattern.search(mk.normalise(part)):
+            return i, m.span()
+    return None
+
+
+def says_more(sentence: str, span: tuple[int, int]) -> bool:
+    """Whether a sentence holds content besides its marker ("I am inclined to agree" does not)."""
+    rest = mk.normalise(sentence[: span[0]] + " " + sentence[span[1] :])
+    return content_size(mk.HEDGE.sub(" ", mk.EMPHATIC.sub(" ", rest))) >= 2
+
+
+def strength(parts: list[str], reading: Reading) -> Firmness:
+    """Hedges or emphasis in the deciding sentence, else their balance over the passage.
+
+    A sceptical question hedges, but sarcasm and pointed rhetoric do not: they are at least
+    moderate. Doubting that advice can be followed ("good luck with that") is moderate.
+    """
+    sentence = mk.normalise(parts[reading.index])
+    if reading.position == "undecided" or (reading.doubt and not reading.rhetorical):
+        return "tentative"
+    if reading.rhetorical or jd.FEASIBILITY.search(sentence):
+        return "firm" if mk.EMPHATIC.search(sentence) else "moderate"
+    if mk.HEDGE.search(sentence):
+        return "tentative"
+    if mk.EMPHATIC.search(sentence):
+        return "firm"
+    whole = mk.normalise(" ".join(parts))
+    hedges, emphatics = len(mk.HEDGE.findall(whole)), len(mk.EMPHATIC.findall(whole))
+    if emphatics and not hedges:
+        return "firm"
+    # One hedge in a long passage qualifies a detail, not the whole view.
+    return "tentative" if hedges >= 3 and not emphatics else "moderate"
