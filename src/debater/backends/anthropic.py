@@ -23,20 +23,17 @@ from debater.backends.base import (
     TokenUsage,
     json_schema,
 )
-from debater.backends.sdk_support import (
-    ErrorContext,
+from debater.backends.failures import ErrorContext, map_sdk_error, map_stream_error, raise_for_stop
+from debater.backends.sdk import (
     LazyClient,
     guarded_http_client,
     import_sdk,
-    map_sdk_error,
-    map_stream_error,
-    missing_key,
     normalise_stop,
     parse_object,
-    raise_for_stop,
     require_sdk,
     sdk_timeout,
 )
+from debater.backends.secrets import missing_key
 from debater.llm.model_facts import facts_for
 
 if TYPE_CHECKING:

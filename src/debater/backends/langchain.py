@@ -21,17 +21,16 @@ from debater.backends.base import (
     Response,
     TokenUsage,
 )
-from debater.backends.local_server import OLLAMA_DEFAULT_WINDOW
-from debater.backends.sdk_support import (
+from debater.backends.failures import (
     ErrorContext,
     ErrorKind,
-    import_sdk,
-    normalise_stop,
     raise_for_stop,
-    redact,
     server_detail,
     status_error,
 )
+from debater.backends.local_server import OLLAMA_DEFAULT_WINDOW
+from debater.backends.sdk import import_sdk, normalise_stop
+from debater.backends.secrets import redact
 from debater.errors import BackendError, UsageError
 from debater.llm.model_facts import facts_for
 

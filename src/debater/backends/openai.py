@@ -22,22 +22,18 @@ from debater.backends.base import (
     Response,
     TokenUsage,
 )
+from debater.backends.failures import ErrorContext, map_sdk_error, map_stream_error, raise_for_stop
 from debater.backends.local_server import OLLAMA_DEFAULT_WINDOW, ollama_window, reported_window
-from debater.backends.sdk_support import (
-    ErrorContext,
+from debater.backends.sdk import (
     LazyClient,
     guarded_http_client,
     import_sdk,
-    map_sdk_error,
-    map_stream_error,
-    missing_key,
     normalise_stop,
     parse_object,
-    raise_for_stop,
-    redact,
     require_sdk,
     sdk_timeout,
 )
+from debater.backends.secrets import missing_key, redact
 from debater.llm.model_facts import facts_for
 
 if TYPE_CHECKING:

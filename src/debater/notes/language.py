@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import re
 
-_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
+# The one home of debater's character classes: Han ideographs (CJK unified, extension A and B+,
+# compatibility), and the CJK and full-width punctuation that travels with them.
+HAN_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+CJK_PUNCTUATION = "\u3000-\u303f\uff00-\uffef"
+HAN = re.compile(f"[{HAN_CHARS}]")
+WIDE = re.compile(f"[{HAN_CHARS}{CJK_PUNCTUATION}]")  # about one token, two columns each
+_HAN = re.compile(f"[{HAN_CHARS}]+")
 _LATIN = re.compile("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]+")
 # A Han character carries about as much as three Latin letters (an English word averages
 # about five letters, a Chinese word under two characters), so it counts three times.

@@ -14,6 +14,7 @@ import charset_normalizer
 import yaml
 
 from debater.errors import NoteError
+from debater.notes.language import WIDE
 from debater.records import Note
 
 # Longest BOM first: the UTF-32 LE BOM begins with the UTF-16 LE one.
@@ -28,7 +29,6 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 # within this family, so the bytes are decoded as both GB18030 and Big5 and the more
 # plausible result wins (GB18030 is a superset of GB2312/GBK but not of Big5).
 _CHINESE_GUESSES = frozenset({"gb2312", "gbk", "gb18030", "hz", "big5", "big5hkscs", "cp950"})
-_PLAUSIBLE_CJK = re.compile("[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]")
 _YAML_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 _TOML_CLOSE = re.compile(r"^\+\+\+[ \t]*$", re.MULTILINE)
 # Enough text to tell a right decoding from a wrong one.
@@ -124,7 +124,7 @@ def _cjk_plausibility(text: str) -> float:
     non_ascii = len(text) - len(text.encode("ascii", "ignore"))
     if non_ascii == 0:
         return 1.0
-    return len(_PLAUSIBLE_CJK.findall(text)) / non_ascii
+    return len(WIDE.findall(text)) / non_ascii
 
 
 def _split_front_matter(text: str) -> tuple[dict[str, Any], str | None, int]:
