@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from debater.notes.load import load_note
-from debater.notes.passages import segment
+from debater.notes.passages import note_title, passages_view, segment
 from debater.records import Note, Passage
 
 SEED = Path(__file__).parent / "data" / "seed_note.txt"
@@ -136,10 +136,10 @@ def test_list_nesting_survives_blank_lines_but_not_paragraphs() -> None:
     ]
 
 
-def test_unindented_line_after_item_is_a_paragraph() -> None:
-    assert shape(seg("- item\nnot a continuation")) == [
-        ("list_item", (1, 1), "item"),
-        ("paragraph", (2, 2), "not a continuation"),
+def test_unindented_line_after_item_continues_it() -> None:
+    assert shape(seg("- item\nlazy continuation\n\nNew paragraph")) == [
+        ("list_item", (1, 2), "item\nlazy continuation"),
+        ("paragraph", (4, 4), "New paragraph"),
     ]
 
 
@@ -148,17 +148,21 @@ def test_quotes_and_callouts() -> None:
         "> Dario: AI won't have gaps.\n"
         ">\n"
         "> Second quoted paragraph\n"
+        "\n"
         "我不同意。\n"
         "\n"
         "> [!note] Callout title\n"
         "> callout body\n"
         ">> nested"
     )
-    assert shape(seg(body)) == [
+    passages = seg(body)
+    assert shape(passages) == [
         ("quote", (1, 3), "Dario: AI won't have gaps.\n\nSecond quoted paragraph"),
-        ("paragraph", (4, 4), "我不同意。"),
-        ("quote", (6, 8), "[!note] Callout title\ncallout body\n> nested"),
+        ("paragraph", (5, 5), "我不同意。"),
+        ("quote", (7, 8), "[!note] Callout title\ncallout body"),
+        ("quote", (9, 9), "nested"),
     ]
+    assert passages[3].parent == passages[2].id and passages[3].depth == 1
 
 
 def test_fenced_code_kept_whole() -> None:
@@ -201,12 +205,15 @@ def test_fence_inside_list_item() -> None:
 
 
 def test_tables() -> None:
-    body = "Intro\n| a | b |\n|---|---|\n| 1 | 2 |\nAfter"
-    assert shape(seg(body)) == [
+    body = "Intro\n| a | b |\n|---|---|\n| 1 | 2 |\n\nAfter\n\n| no delimiter row |"
+    passages = seg(body)
+    assert shape(passages) == [
         ("paragraph", (1, 1), "Intro"),
         ("table", (2, 4), "| a | b |\n|---|---|\n| 1 | 2 |"),
-        ("paragraph", (5, 5), "After"),
+        ("paragraph", (6, 6), "After"),
+        ("paragraph", (8, 8), "| no delimiter row |"),
     ]
+    assert not passages[1].minable
 
 
 def test_html_blocks_and_comments() -> None:
@@ -215,6 +222,7 @@ def test_html_blocks_and_comments() -> None:
         "<!-- a comment\n\n# still comment\n-->\n"
         "<!-- one line --> \n"
         "<3 is not html\n"
+        "\n"
         "<br/>"
     )
     assert [(p.kind, p.lines) for p in seg(body)] == [
@@ -222,8 +230,9 @@ def test_html_blocks_and_comments() -> None:
         ("html", (5, 8)),
         ("html", (9, 9)),
         ("paragraph", (10, 10)),
-        ("html", (11, 11)),
+        ("html", (12, 12)),
     ]
+    assert not any(p.minable for p in seg(body) if p.kind == "html")
     assert seg(body)[0].text == "<details>\n<summary>More</summary>\n- inside html"
 
 
@@ -269,16 +278,245 @@ def test_headings_give_context() -> None:
     ]
 
 
-def test_front_matter_offsets_line_numbers(tmp_path: Path) -> None:
+@pytest.mark.parametrize("fence", ["---", "+++"])
+def test_front_matter_offsets_line_numbers(tmp_path: Path, fence: str) -> None:
     path = tmp_path / "n.md"
-    path.write_text("---\ntitle: x\ntags: [a]\n---\n\n# Title\n- item\n", encoding="utf-8")
-    passages = segment(load_note(path))
+    fields = "title: x\ntags: [a]" if fence == "---" else 'title = "x"\ntags = ["a"]'
+    path.write_text(f"{fence}\n{fields}\n{fence}\n\n# Title\n- item\n", encoding="utf-8")
+    note = load_note(path)
+    assert note.front_matter == {"title": "x", "tags": ["a"]}
+    passages = segment(note)
     assert [(p.kind, p.lines) for p in passages] == [("heading", (6, 6)), ("list_item", (7, 7))]
 
 
 def test_empty_body() -> None:
     assert seg("") == []
     assert seg("\n  \n") == []
+
+
+# --- CommonMark structure and what note apps add ----------------------------------------
+
+
+def test_lazy_continuation_lines_stay_in_the_quote() -> None:
+    body = (
+        "> “Quid pro quo, Clarice,” he said.\n"
+        "“Tell me about the lambs.”\n"
+        "\n"
+        "I think Lecter is the only honest character."
+    )
+    assert shape(seg(body)) == [
+        ("quote", (1, 2), "“Quid pro quo, Clarice,” he said.\n“Tell me about the lambs.”"),
+        ("paragraph", (4, 4), "I think Lecter is the only honest character."),
+    ]
+
+
+def test_nested_items_keep_their_parent() -> None:
+    body = (
+        "1. What did you learn?\n"
+        "  - That data matters.\n"  # two spaces: short of CommonMark's column 3, nested anyway
+        "    - Labels most of all.\n"
+        "\n"
+        "  Said after a pause.\n"
+        "2. Next question?\n"
+        "   2. answer numbered from 2\n"
+        "\n"
+        "> Quoted:\n"
+        "> - a quoted point\n"
+        "\n"
+        "- > “Why?” she asked.\n"
+        "  - Because the data says so.\n"
+        "\n"
+        "Plain paragraph"
+    )
+    passages = seg(body)
+    assert [(p.kind, p.depth, p.text) for p in passages] == [
+        ("list_item", 0, "What did you learn?"),
+        ("list_item", 1, "That data matters."),
+        ("list_item", 2, "Labels most of all."),
+        ("paragraph", 1, "Said after a pause."),
+        ("list_item", 0, "Next question?"),
+        ("list_item", 1, "answer numbered from 2"),
+        ("quote", 0, "Quoted:"),
+        ("quote", 1, "a quoted point"),
+        ("quote", 0, "“Why?” she asked."),
+        ("list_item", 1, "Because the data says so."),
+        ("paragraph", 0, "Plain paragraph"),
+    ]
+    parents = [None, 0, 1, 0, None, 4, None, 6, None, 8, None]
+    assert [p.parent for p in passages] == [None if i is None else passages[i].id for i in parents]
+
+
+def test_headings_notes_use_set_the_section() -> None:
+    body = (
+        "Book notes\n"
+        "==========\n"
+        "<h3>Part <em>one</em> &amp; two</h3>\n"
+        "Prose under an HTML heading.\n"
+        "\n"
+        "<b>10.《沉默的羔羊》</b>\n"
+        "这部电影的节奏很好。\n"
+        "\n"
+        "**Chapter 3**\n"
+        "\n"
+        "<strong>Chapter 4</strong>\n"
+        "\n"
+        "Setext two\n"
+        "----------\n"
+        "- point"
+    )
+    passages = seg(body)
+    assert [(p.kind, p.level, p.text, p.heading_path) for p in passages] == [
+        ("heading", 1, "Book notes", ()),
+        ("heading", 3, "Part one & two", ("Book notes",)),
+        ("paragraph", 0, "Prose under an HTML heading.", ("Book notes", "Part one & two")),
+        ("heading", 7, "10.《沉默的羔羊》", ("Book notes", "Part one & two")),
+        (
+            "paragraph",
+            0,
+            "这部电影的节奏很好。",
+            ("Book notes", "Part one & two", "10.《沉默的羔羊》"),
+        ),
+        ("heading", 7, "Chapter 3", ("Book notes", "Part one & two")),
+        ("heading", 7, "Chapter 4", ("Book notes", "Part one & two")),
+        ("heading", 2, "Setext two", ("Book notes",)),
+        ("list_item", 0, "point", ("Book notes", "Setext two")),
+    ]
+    assert [p.lines for p in passages][:3] == [(1, 2), (3, 3), (4, 4)]
+
+
+def test_bold_lines_inside_a_paragraph_head_what_follows() -> None:
+    body = (
+        "从博客导出的文字\n<b>10.《沉默的羔羊》</b><br>\n这部电影很好。\n**Chapter 3**\nMore text"
+    )
+    assert [(p.kind, p.lines, p.text) for p in seg(body)] == [
+        ("paragraph", (1, 1), "从博客导出的文字"),
+        ("heading", (2, 2), "10.《沉默的羔羊》"),
+        ("paragraph", (3, 3), "这部电影很好。"),
+        ("heading", (4, 4), "Chapter 3"),
+        ("paragraph", (5, 5), "More text"),
+    ]
+
+
+def test_bold_sentences_and_lone_dashes_are_not_headings() -> None:
+    body = (
+        "**I disagree with the author.**\n"
+        "\n"
+        "A sentence underlined by mistake.\n"
+        "---\n"
+        "A title, then a lone dash\n"
+        "-\n"
+        "> **Bold in a quote**"
+    )
+    assert [(p.kind, p.lines) for p in seg(body)] == [
+        ("paragraph", (1, 1)),
+        ("paragraph", (3, 3)),
+        ("separator", (4, 4)),
+        ("paragraph", (5, 5)),
+        ("separator", (6, 6)),
+        ("quote", (7, 7)),
+    ]
+
+
+def test_stray_list_markers_leave_the_text() -> None:
+    passages = seg("* * first point\n- - second point\n1. - third point")
+    assert [(p.kind, p.lines, p.text, p.depth) for p in passages] == [
+        ("list_item", (1, 1), "first point", 0),
+        ("list_item", (2, 2), "second point", 0),
+        ("list_item", (3, 3), "third point", 0),
+    ]
+
+
+def test_callouts_are_quotes_with_their_words() -> None:
+    body = "> [!NOTE]- My take\n> Remote work helps focus.\n> - but not mentoring"
+    passages = seg(body)
+    assert shape(passages) == [
+        ("quote", (1, 2), "[!NOTE]- My take\nRemote work helps focus."),
+        ("quote", (3, 3), "but not mentoring"),
+    ]
+    assert passages[1].parent == passages[0].id
+
+
+def test_wikilinks_highlights_and_math_keep_their_visible_text() -> None:
+    body = "See [[Deep Work#Rules|Newport]] and [[Flow]], [[Flow#Ch 2]]: ==focus wins==, $a{{b}}c$."
+    (passage,) = seg(body)
+    assert passage.text == "See Newport and Flow, Flow > Ch 2: focus wins, $a{{b}}c$."
+
+
+def test_dataview_templates_and_placeholders_are_not_mined() -> None:
+    body = (
+        "```dataview\nLIST FROM #books\n```\n"
+        "\n"
+        "`= this.rating`\n"
+        "\n"
+        "Rated `= this.rating` by {{ page.author }} on {% date %}, I think too high.\n"
+        "\n"
+        "{% include toc.html %}\n"
+        "\n"
+        "# Intro {docsify-ignore}\n"
+        "{docsify-updated}"
+    )
+    passages = seg(body)
+    assert [(p.kind, p.minable) for p in passages] == [
+        ("code", False),
+        ("code", False),
+        ("paragraph", True),
+        ("code", False),
+        ("heading", False),
+        ("code", False),
+    ]
+    assert passages[2].text == "Rated by on, I think too high."
+    assert passages[4].text == "Intro"
+
+
+def test_code_html_and_tables_are_kept_whole_and_not_mined() -> None:
+    body = "    indented code\n\n<div>\n<p>I think</p>\n</div>\n\n| a |\n|---|\n| b |"
+    passages = seg(body)
+    assert [(p.kind, p.lines, p.minable) for p in passages] == [
+        ("code", (1, 1), False),
+        ("html", (3, 5), False),
+        ("table", (7, 9), False),
+    ]
+
+
+def test_deep_nesting_is_still_covered() -> None:
+    body = ">" * 40 + " deep\n" + ">" * 40 + " deeper\n\n- a\n" + "  " * 3 + "- b"
+    assert_covers(body, seg(body))
+
+
+def test_note_title(tmp_path: Path) -> None:
+    def title(text: str, name: str = "my note.md") -> str:
+        note = load_note(_write(tmp_path / name, text))
+        return note_title(note, segment(note))
+
+    assert title("---\ntitle: From  front matter\n---\n# Heading\n") == "From front matter"
+    assert title("---\ntitle: 1984\n---\nText\n") == "1984"
+    assert title("## Second level\n\n# First level\n") == "First level"
+    assert title("Intro\n\nSetext title\n===\n") == "Setext title"
+    assert title("<h1>HTML <i>title</i></h1>\n") == "HTML title"
+    assert title("## Only second level\n\n> # Quoted\n") == "my note"
+
+
+def test_passages_view(tmp_path: Path) -> None:
+    path = _write(tmp_path / "view.md", "---\ntags: [x]\n---\n# Title\n- Q?\n  - I agree.\n")
+    view = passages_view(path)
+    assert view["note"] == "view.md" and view["title"] == "Title"
+    heading, question, answer = view["passages"]
+    assert list(answer) == ["id", "kind", "lines", "section", "parent", "text"]
+    assert heading["section"] == [] and heading["parent"] is None
+    assert question["lines"] == [5, 5] and question["section"] == ["Title"]
+    assert answer == {
+        "id": answer["id"],
+        "kind": "list_item",
+        "lines": [6, 6],
+        "section": ["Title"],
+        "parent": question["id"],
+        "text": "I agree.",
+    }
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 # --- ids -------------------------------------------------------------------------------

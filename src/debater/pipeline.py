@@ -29,7 +29,7 @@ from debater.llm.tokens import estimate_tokens
 from debater.llm.usage import Meter
 from debater.notes.language import detect_language, matches_language
 from debater.notes.load import load_note
-from debater.notes.passages import segment
+from debater.notes.passages import note_title, segment
 from debater.records import Note, NoteInfo, NoteResult, Passage, Perspective, Stance, StanceResult
 
 CHUNK_TOKENS = 6000  # passages per extraction request when the window is large or unknown
@@ -68,18 +68,9 @@ class Prepared:
         return tuple(p for p in self.passages if p.minable)
 
 
-def note_title(note: Note, passages: Sequence[Passage]) -> str:
-    """Front matter `title`, else the first top-level heading, else the file's name."""
-    title = note.front_matter.get("title")
-    if isinstance(title, str) and title.strip():
-        return " ".join(title.split())
-    heading = next((p for p in passages if p.kind == "heading" and p.text), None)
-    return heading.text if heading is not None else Path(note.name).stem
-
-
-def prepare(path: Path, language: str = "auto") -> Prepared:
-    """Load and segment a note; raises NoteError for files to skip."""
-    note = load_note(path)
+def prepare(path: Path, language: str = "auto", max_bytes: int | None = None) -> Prepared:
+    """Load and segment a note; raises NoteError for files to skip (or over `max_bytes`)."""
+    note = load_note(path, max_bytes)
     lang = detect_language(note.body) if language == "auto" else language
     passages = segment(note)
     return Prepared(note, passages, lang, note_title(note, passages))

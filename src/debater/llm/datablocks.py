@@ -21,12 +21,15 @@ def _dump(obj: Any) -> str:
 
 
 def passage_record(p: Passage) -> dict[str, Any]:
-    """The fields of a passage a model needs to see."""
-    record: dict[str, Any] = {"id": p.id, "kind": p.kind, "lines": list(p.lines)}
-    if p.heading_path:
-        record["section"] = " > ".join(p.heading_path)
-    record["text"] = p.text
-    return record
+    """The fields of a passage a model needs to see: `section` lists the enclosing headings."""
+    return {
+        "id": p.id,
+        "kind": p.kind,
+        "lines": list(p.lines),
+        "section": list(p.heading_path),
+        "parent": p.parent,
+        "text": p.text,
+    }
 
 
 def encode_block(tag: str, records: Iterable[dict[str, Any]]) -> str:
