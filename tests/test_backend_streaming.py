@@ -183,13 +183,20 @@ def cut_off() -> Iterator[str]:
     server = socket.create_server(("127.0.0.1", 0))
 
     def serve() -> None:
-        with server, server.accept()[0] as conn:
-            conn.recv(1 << 16)
-            head = b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n"
-            conn.sendall(head + b"transfer-encoding: chunked\r\n\r\n")
-            for text in events:
-                conn.sendall(b"%x\r\n%s\r\n" % (len(text), text.encode()))
-            conn.sendall(b"ff\r\nthe rest never comes")
+        with server:
+            conn = server.accept()[0]
+            while not conn.recv(1 << 16):  # a bare connect (a reachability check): next one
+                conn.close()
+                conn = server.accept()[0]
+            with conn:
+                _half_stream(conn)
+
+    def _half_stream(conn: socket.socket) -> None:
+        head = b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n"
+        conn.sendall(head + b"transfer-encoding: chunked\r\n\r\n")
+        for text in events:
+            conn.sendall(b"%x\r\n%s\r\n" % (len(text), text.encode()))
+        conn.sendall(b"ff\r\nthe rest never comes")
 
     threading.Thread(target=serve, daemon=True).start()
     yield f"http://127.0.0.1:{server.getsockname()[1]}"

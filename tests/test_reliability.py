@@ -381,11 +381,12 @@ def test_a_fifo_as_note_or_as_sidecar_never_hangs(tmp_path: Path) -> None:
     command = [*DEBATER, "run", str(folder), "-b", "mock", "--json", "-q"]
     done = subprocess.run(command, capture_output=True, text=True, timeout=60)
     summary = json.loads(done.stdout)
-    assert done.returncode == 0 and summary["written"] == 1
     assert [(Path(s["path"]).name, s["reason"]) for s in summary["skipped"]] == [
         ("pipe.md", "not a regular file")
     ]
-    assert len(sidecars(folder)) == 1
+    # A FIFO where a sidecar goes is not a file debater wrote: it is left alone, not replaced.
+    assert done.returncode == 1 and "--overwrite" in summary["failed"][0]["error"]
+    assert len(sidecars(folder)) == 0
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import logging
@@ -15,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from debater.backends.base import Backend, Request, Response, WrapperBackend
+from debater.errors import DiskFullError, disk_full
 from debater.llm.structured import lenient_json
 
 log = logging.getLogger(__name__)
@@ -36,6 +38,11 @@ def request_key(identity: dict[str, str], request: Request) -> str:
     }
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _full(error: Exception) -> bool:
+    """Whether a write failed because the disk is full (SQLite or the file system says so)."""
+    return getattr(error, "errno", None) == errno.ENOSPC or "full" in str(error).lower()
 
 
 def open_store(directory: Path) -> Any:
@@ -84,8 +91,14 @@ class CachedBackend(WrapperBackend):
         return Response.model_validate_json(stored).model_copy(update={"cached": True})
 
     def _keep(self, key: str, response: Response) -> None:
-        if not self.read_only:
+        if self.read_only:
+            return
+        try:
             self._store.set(key, response.model_dump_json(), tag=f"model:{self.model}")
+        except (sqlite3.OperationalError, OSError) as e:
+            if _full(e):
+                raise DiskFullError(disk_full(f"the cache ({self.directory})")) from None
+            raise
 
     def complete(self, request: Request) -> Response:
         key = request_key(self.inner.identity, request)

@@ -67,6 +67,10 @@ class Settings(BaseSettings):
     exclude: Strings = ()
     force: bool = False
     prices_file: Path | None = None
+    max_note_size: int = Field(default=1_000_000, ge=1)  # bytes; bigger notes are skipped
+    follow_links: bool = False  # read notes that links lead to outside the folders given
+    overwrite: bool = False  # replace sidecars of the same name that debater did not write
+    prune: bool = False  # remove sidecars whose note is gone
 
     @classmethod
     def settings_customise_sources(

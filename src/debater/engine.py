@@ -3,28 +3,32 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import errno
 import functools
 import os
-import queue
-import signal
 import threading
 import time
-from collections.abc import Awaitable, Callable, Hashable, Iterator
-from concurrent.futures import Executor, Future
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Hashable
+from concurrent.futures import Executor
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from types import FrameType
-from typing import Any, Literal, ParamSpec, Protocol, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, Field
 
-from debater.errors import BackendError, NoteError, RunStoppingError
+from debater.errors import (
+    BackendError,
+    DiskFullError,
+    NoteError,
+    RunStoppingError,
+    UsageError,
+    disk_full,
+)
 from debater.job import Job
 from debater.llm.usage import Meter
+from debater.locks import note_lock
 from debater.notes.discover import find_notes
-from debater.outputs.sidecars import read_result, up_to_date, write_sidecars
+from debater.outputs.sidecars import orphans, read_result, up_to_date, write_sidecars
 from debater.pipeline import (
     DebatePlan,
     Prepared,
@@ -35,12 +39,11 @@ from debater.pipeline import (
     prepare,
     result_for,
 )
-from debater.records import NoteResult, StanceResult, Usage
+from debater.records import NoteResult, Stance, StanceResult, Usage
 from debater.replies import reply_tree
+from debater.workers import DaemonPool, StopGate, sigterm_interrupts
 
 T = TypeVar("T")
-P = ParamSpec("P")
-Queued = tuple[Future[Any], Callable[[], Any]]  # a call waiting for a worker thread
 Status = Literal["written", "up-to-date", "skipped", "failed"]
 
 
@@ -83,6 +86,8 @@ class Summary(BaseModel):
     thinking_tokens: int = 0
     elapsed_s: float = 0.0
     interrupted: bool = False
+    orphans: list[str] = Field(default_factory=list)  # sidecars whose note is gone
+    pruned: list[str] = Field(default_factory=list)  # ... removed by --prune
 
 
 class Reporter(Protocol):
@@ -93,51 +98,6 @@ class Reporter(Protocol):
     def planned(self, calls: int) -> None: ...
 
     def note_done(self, outcome: Outcome) -> None: ...
-
-
-class DaemonPool(Executor):
-    """A fixed set of daemon worker threads: calls in flight never hold up the exit.
-
-    ThreadPoolExecutor's threads are joined at interpreter exit, so after Ctrl-C the process
-    would wait for every call in flight (a minute or more with a real model). Abandoned calls
-    are simply asked again by the rerun; finished ones are already cached.
-    """
-
-    def __init__(self, workers: int) -> None:
-        self._jobs: queue.SimpleQueue[Queued | None] = queue.SimpleQueue()
-        self._threads = [
-            threading.Thread(target=self._work, name=f"debater-{i}", daemon=True)
-            for i in range(workers)
-        ]
-        for thread in self._threads:
-            thread.start()
-
-    def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Future[T]:
-        future: Future[T] = Future()
-        self._jobs.put((future, functools.partial(fn, *args, **kwargs)))
-        return future
-
-    def _work(self) -> None:
-        while (item := self._jobs.get()) is not None:
-            future, call = item
-            if not future.set_running_or_notify_cancel():
-                continue  # cancelled while queued
-            try:
-                future.set_result(call())
-            except BaseException as e:
-                future.set_exception(e)
-
-    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        """Let the workers end after the queued calls (or cancel those first)."""
-        if cancel_futures:
-            with contextlib.suppress(queue.Empty):
-                while (item := self._jobs.get_nowait()) is not None:
-                    item[0].cancel()
-        for _ in self._threads:
-            self._jobs.put(None)
-        if wait:
-            for thread in self._threads:
-                thread.join()
 
 
 class PrefixWarmup:
@@ -184,50 +144,71 @@ class Batch:
     write: bool = True  # False for a dry run: the notes are worked through, nothing is saved
     meter: Meter = field(default_factory=Meter)
     outcomes: list[Outcome] = field(default_factory=list)
+    stopped: threading.Event = field(default_factory=threading.Event)
+
+    def __post_init__(self) -> None:
+        # Every call goes through the gate: once the run stops, none leaves.
+        self.work = replace(self.job, backend=StopGate(self.job.backend, self.stopped))
+        self.settings = self.job.settings
+        # Notes in progress at once: memory is bounded by them, whatever the vault's size.
+        self.slots = asyncio.Semaphore(max(4, 2 * self.settings.concurrency))
 
     async def _call(self, pool: Executor, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(pool, fn, *args)
 
+    def _current(self, path: Path, prepared: Prepared) -> bool:
+        """Whether the note's sidecars already answer it with these settings."""
+        s = self.settings
+        sha = prepared.note.sha256
+        return not s.force and up_to_date(path, sha, self.job.fingerprint(), s.formats)
+
     async def _note(self, pool: Executor, path: Path) -> Outcome:
-        """Load, extract, debate, write one note; its debates start as soon as it is extracted."""
+        """Load one note, then (holding its lock, so a second run waits) work on it."""
+        s = self.settings
         try:
-            prepared: Prepared = await asyncio.to_thread(prepare, path, self.job.settings.language)
+            prepared = await asyncio.to_thread(prepare, path, s.language, s.max_note_size)
         except NoteError as e:
             return Outcome(path, "skipped", str(e))
-        fingerprint = self.job.fingerprint()
-        if not self.job.settings.force and up_to_date(
-            path, prepared.note.sha256, fingerprint, self.job.settings.formats
-        ):
+        if self._current(path, prepared):
             return Outcome(path, "up-to-date")
-        previous = None if self.job.settings.force else await asyncio.to_thread(read_result, path)
-        kept = reusable(previous, fingerprint)
-        meter = Meter(parent=self.meter)
-        self._planned(1)
-        stances = await self._call(pool, extract, self.job, prepared, meter)
-        todo = plan_debates(self.job, prepared, [s for s in stances if s.id not in kept])
-        settings = self.job.settings
-        replies = 2 * settings.per_side * (settings.depth - 1)
-        self._planned(len(todo) * (1 + replies))
-        plans = iter(todo)
-        warmup = PrefixWarmup()
-        results = list(
-            await asyncio.gather(
-                *(
-                    self._kept(kept[s.id])
-                    if s.id in kept
-                    else self._stance(pool, next(plans), prepared, meter, warmup)
-                    for s in stances
-                )
-            )
-        )
-        result = result_for(self.job, prepared, results, meter)
-        if self.write:
-            await asyncio.to_thread(write_sidecars, result, path, self.job.settings.formats)
+        async with note_lock(path) as waited:
+            if waited and self._current(path, prepared):  # another run has just done it
+                return Outcome(path, "up-to-date")
+            result = await self._work(pool, path, prepared)
         failed = [s.failures() for s in result.stances if s.failures()]
         if failed:
-            reason = f"{len(failed)} of {len(results)} stances failed: {failed[0][0]}"
+            reason = f"{len(failed)} of {len(result.stances)} stances failed: {failed[0][0]}"
             return Outcome(path, "failed", reason, result)
         return Outcome(path, "written", result=result)
+
+    async def _work(self, pool: Executor, path: Path, prepared: Prepared) -> NoteResult:
+        """Extract, debate (keeping what the last sidecar already has), write."""
+        previous = None if self.settings.force else await asyncio.to_thread(read_result, path)
+        kept = reusable(previous, self.job.fingerprint())
+        meter = Meter(parent=self.meter)
+        self._planned(1)
+        stances = await self._call(pool, extract, self.work, prepared, meter)
+        plans = iter(self._plan(prepared, [s for s in stances if s.id not in kept]))
+        warmup = PrefixWarmup()
+        results = await asyncio.gather(
+            *(
+                self._kept(kept[s.id])
+                if s.id in kept
+                else self._stance(pool, next(plans), prepared, meter, warmup)
+                for s in stances
+            )
+        )
+        result = result_for(self.job, prepared, list(results), meter)
+        if self.write:
+            formats, overwrite = self.settings.formats, self.settings.overwrite
+            await asyncio.to_thread(write_sidecars, result, path, formats, overwrite=overwrite)
+        return result
+
+    def _plan(self, prepared: Prepared, stances: list[Stance]) -> list[DebatePlan]:
+        plans = plan_debates(self.work, prepared, stances)
+        replies = 2 * self.settings.per_side * (self.settings.depth - 1)
+        self._planned(len(plans) * (1 + replies))
+        return plans
 
     def _planned(self, calls: int) -> None:
         if self.reporter is not None:
@@ -245,7 +226,7 @@ class Batch:
         warmup: PrefixWarmup,
     ) -> StanceResult:
         """Both sides of one stance, then (with --depth) every perspective's replies at once."""
-        job = self.job
+        job = self.work
         result = await warmup.call(
             plan.warm_key, lambda: self._call(pool, debate, job, plan, prepared, meter)
         )
@@ -266,12 +247,15 @@ class Batch:
     async def _guarded(self, pool: Executor, path: Path) -> None:
         """One note's outcome, whatever happens: its failure never stops the batch."""
         try:
-            outcome = await self._note(pool, path)
+            async with self.slots:
+                outcome = await self._note(pool, path)
         except RunStoppingError:
             raise
-        except BackendError as e:
+        except (BackendError, NoteError) as e:
             outcome = Outcome(path, "failed", str(e))
         except OSError as e:
+            if e.errno == errno.ENOSPC:
+                raise DiskFullError(disk_full(path.parent)) from None
             outcome = Outcome(path, "failed", f"cannot write sidecars: {e}")
         except Exception as e:  # a bug must not cost the other notes their results
             outcome = Outcome(path, "failed", f"internal error: {type(e).__name__}: {e}")
@@ -281,7 +265,7 @@ class Batch:
 
     async def _run(self, paths: list[Path]) -> None:
         # Not `with`: on Ctrl-C we must not wait for calls in flight (the rerun asks them again).
-        pool = DaemonPool(self.job.settings.concurrency)
+        pool = DaemonPool(self.settings.concurrency)
         try:
             async with asyncio.TaskGroup() as group:
                 for path in paths:
@@ -289,34 +273,16 @@ class Batch:
         except* RunStoppingError as fatal:
             raise fatal.exceptions[0] from None
         finally:
+            self.stopped.set()
             pool.shutdown(wait=False, cancel_futures=True)
 
     def run(self, paths: list[Path]) -> None:
         if self.reporter is not None:
             self.reporter.started(len(paths), self.meter)
-        asyncio.run(self._run(paths))
-
-
-def _interrupt(signum: int, frame: FrameType | None) -> None:
-    """Handle a signal as Ctrl-C: through asyncio's SIGINT handler if one is installed."""
-    handler = signal.getsignal(signal.SIGINT)
-    if callable(handler):
-        handler(signal.SIGINT, frame)
-    else:  # SIGINT ignored (a background job) or not Python's
-        raise KeyboardInterrupt
-
-
-@contextmanager
-def sigterm_interrupts() -> Iterator[None]:
-    """SIGTERM stops a run the way Ctrl-C does: promptly, with a summary, nothing half-written."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGTERM, _interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+        try:
+            asyncio.run(self._run(paths))
+        finally:
+            self.stopped.set()  # after Ctrl-C, threads still working send nothing more
 
 
 def shown(path: Path) -> str:
@@ -361,7 +327,13 @@ def run_notes(
     """Find the notes under `paths`, process them all with the job's settings, total the
     outcomes. With `write` False nothing is saved (a dry run)."""
     started = time.monotonic()
-    found = find_notes(paths, job.settings.include, job.settings.exclude)
+    settings = job.settings
+    found = find_notes(
+        paths, settings.include, settings.exclude, follow_links=settings.follow_links
+    )
+    if settings.include and not found.notes:
+        globs = ", ".join(settings.include)
+        raise UsageError(f"--include {globs} matches no note under {', '.join(map(str, paths))}")
     batch = Batch(job, reporter, write)
     interrupted = False
     try:
@@ -373,4 +345,17 @@ def run_notes(
         batch.outcomes, found.skipped, batch.meter.snapshot(), time.monotonic() - started
     )
     summary.interrupted = interrupted
+    if write:
+        _tidy(summary, [p for p in paths if p.is_dir()], settings.prune)
     return summary
+
+
+def _tidy(summary: Summary, folders: list[Path], prune: bool) -> None:
+    """List the sidecars whose note is gone; with --prune, remove them (they are debater's)."""
+    for folder in folders:
+        for path in orphans(folder):
+            if prune:
+                path.unlink(missing_ok=True)
+                summary.pruned.append(shown(path))
+            else:
+                summary.orphans.append(shown(path))

@@ -47,6 +47,18 @@ class ServerUnreachableError(RunStoppingError):
     """Nothing answers at the backend's address (connection refused, unknown host)."""
 
 
+class DiskFullError(RunStoppingError):
+    """The disk holding the cache or the notes is full: every later write fails too."""
+
+
+def disk_full(where: object) -> str:
+    """What to say when the disk holding `where` is full."""
+    return (
+        f"the disk holding {where} is full: free some space there, or keep the cache "
+        "elsewhere with --cache-dir (or none with --no-cache); finished notes are saved"
+    )
+
+
 class BackendConnectionError(BackendError):
     """The connection failed or timed out part-way, even after retries."""
 

@@ -33,6 +33,7 @@ OUTPUT_BASE = {"extract": 50, "debate": 150, "reply": 160, "summary": 250, "disc
 # A model finds 0.8x to 2.5x the stances the offline extractor finds (20 where one found 55).
 STANCE_RANGE = (0.8, 2.5)
 STANCE_STEPS = ("debate", "reply")
+LARGE_CALLS, LARGE_COST = 2_000, 20.0  # a dry run above either says so plainly
 
 
 class DryRunBackend(Backend):
@@ -156,7 +157,21 @@ class Estimate(BaseModel):
             "  (counts rest on the offline extractor's stances and typical answer sizes;",
             "   the range allows for a model finding fewer or many more stances)",
         ]
+        if self.large:
+            lines.insert(0, f"debater: {self.large}")
         return "\n".join(lines)
+
+    @property
+    def large(self) -> str:
+        """A plain warning when the run is big enough to deserve a second look."""
+        high = self.cost_range_usd[1] if self.cost_range_usd else 0.0
+        if self.calls < LARGE_CALLS and high < LARGE_COST:
+            return ""
+        cost = f", up to ${high:,.2f}" if high >= LARGE_COST else ""
+        return (
+            f"this is a large run: {self.calls:,} calls{cost}. Check the notes it takes "
+            "(--include/--exclude, --max-note-size) before running it."
+        )
 
     def _cost(self) -> str:
         if self.cost_usd is None or self.cost_range_usd is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import socket
 import urllib.request
 from collections.abc import Iterator
 from functools import lru_cache
@@ -77,6 +78,8 @@ class OpenAIBackend(Backend):
         self._lazy: LazyClient[openai.OpenAI] = LazyClient(lambda: self._build_client(key, options))
 
     def _build_client(self, key: str, options: BackendOptions) -> Any:
+        if not self._official and self.base_url:
+            self._check_reachable(self.base_url)
         sdk = import_sdk("openai", "openai")
         return sdk.OpenAI(
             api_key=key,
@@ -89,6 +92,18 @@ class OpenAIBackend(Backend):
     @property
     def _client(self) -> openai.OpenAI:
         return self._lazy.get()
+
+    def _check_reachable(self, url: str) -> None:
+        """A local server that is not running is known at once, not after the SDK's retries
+        (seconds of backoff per note for a forgotten `ollama serve`)."""
+        parts = urlsplit(url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        try:
+            socket.create_connection((parts.hostname or "localhost", port), timeout=3).close()
+        except (ConnectionRefusedError, socket.gaierror) as e:
+            raise self._errors.error("unreachable", str(e)) from None
+        except OSError:
+            return  # slow or filtered: the SDK's own timeouts and retries decide
 
     @property
     def context_window(self) -> int | None:

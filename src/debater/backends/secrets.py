@@ -13,7 +13,7 @@ OTHER_BACKENDS = "mock, anthropic, openai, ollama, langchain"
 # Key-shaped tokens: provider prefixes, bearer headers and keys a server echoes half-masked.
 _TOKEN_RE = re.compile(
     r"\b(?:sk|pk|rk)-[A-Za-z0-9_\-.*]{6,}"
-    r"|(?i:bearer)\s+\S+"
+    r"|(?i:bearer)\s+[^\s)\]}\"']+"
     r"|[A-Za-z0-9_\-.]*\*{3,}[A-Za-z0-9_\-.]*"
 )
 REDACTED = "[redacted]"

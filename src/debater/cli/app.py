@@ -188,6 +188,21 @@ def run(
     prices_file: Annotated[
         Path | None, typer.Option("--prices", help="Price table (TOML) for --dry-run costs.")
     ] = None,
+    max_note_size: Annotated[
+        int | None,
+        typer.Option("--max-note-size", help="Skip notes over this many bytes [default 1 MB]."),
+    ] = None,
+    follow_links: Annotated[
+        bool,
+        typer.Option("--follow-links", help="Read notes that links lead to outside the PATHs."),
+    ] = False,
+    overwrite: Annotated[
+        bool,
+        typer.Option("--overwrite", help="Replace same-named files debater did not write."),
+    ] = False,
+    prune: Annotated[
+        bool, typer.Option("--prune", help="Remove sidecars whose note is gone.")
+    ] = False,
     json_out: JsonOut = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")] = False,
 ) -> None:

@@ -94,6 +94,13 @@ def _print_summary(summary: Summary) -> None:
         say(f"skipped {skipped.path}: {skipped.reason}")
     for failed in summary.failed:
         say(f"failed {failed.path}: {failed.error}")
+    if summary.orphans:
+        say(
+            f"{len(summary.orphans)} sidecar(s) have no note any more (e.g. "
+            f"{summary.orphans[0]}); --prune removes them"
+        )
+    if summary.pruned:
+        say(f"removed {len(summary.pruned)} sidecar(s) whose note is gone")
     line = (
         f"{summary.notes} note(s): {summary.written} written, {summary.up_to_date} up to date, "
         f"{len(summary.failed)} failed, {len(summary.skipped)} skipped; "
@@ -246,9 +253,10 @@ def backends_command(base_url: str | None, lc_model: str | None, *, json_out: bo
 def _cache_folder(folder: Path, cache_dir: Path | None) -> Path:
     """The cache of the notes in `folder` (which must exist), or `--cache-dir`."""
     from debater.job import cache_location
+    from debater.notes.discover import is_folder
 
     with reported():
-        if not folder.is_dir():
+        if not is_folder(folder):
             raise UsageError(f"{folder}: no such folder (give the notes folder, or --cache-dir)")
         settings = settings_for(folder.resolve(), {"cache_dir": cache_dir})
         return cache_location(settings, folder.resolve())

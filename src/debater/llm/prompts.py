@@ -69,6 +69,8 @@ def parse_prompt(name: str, text: str, source: str) -> Prompt:
 @lru_cache(maxsize=64)
 def load_prompt(name: str, override_dir: Path | None = None) -> Prompt:
     """The prompt in effect: `override_dir/<name>.md` if present, else the built-in one."""
+    if override_dir is not None and not override_dir.is_dir():
+        raise UsageError(f"--prompts-dir {override_dir}: no such folder")
     if name not in PROMPT_NAMES:
         raise UsageError(f"unknown prompt {name!r}; choose one of {', '.join(PROMPT_NAMES)}")
     for folder in (override_dir, builtin_dir()):

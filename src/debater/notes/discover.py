@@ -37,8 +37,39 @@ def _wanted(rel: str, include: tuple[str, ...], exclude: tuple[str, ...]) -> boo
     return not _matches(rel, exclude)
 
 
-def _walk(folder: Path, include: tuple[str, ...], exclude: tuple[str, ...], found: Found) -> None:
-    """Walk a folder, following symlinked folders once each so a loop cannot trap us."""
+@dataclass(frozen=True)
+class Walk:
+    """What to take from a walk: globs, and whether links may lead outside the roots."""
+
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    follow_links: bool = False
+
+
+def _inside(path: Path, roots: list[str]) -> bool:
+    real = os.path.realpath(path)
+    return any(real == r or real.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
+
+
+def _link_reason(path: Path, roots: list[str], walk: Walk) -> str | None:
+    """Why a note reached through a link is not read, if it is not.
+
+    A link that leads outside the folders given is not followed unless --follow-links says so
+    (a synced vault can carry a link to ~/.ssh); even then, a note whose folder is outside is
+    not read, since its sidecars would be written outside them."""
+    if _inside(path, roots):
+        return None
+    target = os.path.realpath(path)
+    if not walk.follow_links:
+        return f"a link to {target}, outside the folders given (--follow-links to read it)"
+    if not _inside(path.parent, roots):
+        return f"in a linked folder outside the folders given ({target}): sidecars would go there"
+    return None
+
+
+def _walk(folder: Path, roots: list[str], walk: Walk, found: Found) -> None:
+    """Walk a folder; a linked folder is entered once (a loop cannot trap us), and only when
+    it stays inside the roots or --follow-links allows it."""
     seen: set[str] = set()
 
     def on_error(e: OSError) -> None:
@@ -51,31 +82,57 @@ def _walk(folder: Path, include: tuple[str, ...], exclude: tuple[str, ...], foun
             dirnames[:] = []
             continue
         seen.add(real)
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_DIRS and not d.startswith("."))
+        dirnames[:] = _folders(Path(dirpath), dirnames, roots, walk, found)
         for name in sorted(filenames):
             path = Path(dirpath) / name
             rel = path.relative_to(folder).as_posix()
-            if is_output(path) or not _wanted(rel, include, exclude):
+            if is_output(path) or not _wanted(rel, walk.include, walk.exclude):
                 continue
-            found.notes.append(path)
+            if reason := _link_reason(path, roots, walk):
+                found.skipped.append((path, reason))
+            else:
+                found.notes.append(path)
+
+
+def _folders(
+    parent: Path, names: list[str], roots: list[str], walk: Walk, found: Found
+) -> list[str]:
+    """The subfolders to enter: not hidden or ours, and not links out unless followed."""
+    kept = []
+    for name in sorted(names):
+        if name in SKIPPED_DIRS or name.startswith("."):
+            continue
+        path = parent / name
+        if path.is_symlink() and not walk.follow_links and not _inside(path, roots):
+            target = os.path.realpath(path)
+            reason = f"a link to {target}, outside the folders given (--follow-links to enter it)"
+            found.skipped.append((path, reason))
+            continue
+        kept.append(name)
+    return kept
 
 
 def find_notes(
-    paths: list[Path], include: tuple[str, ...] = (), exclude: tuple[str, ...] = ()
+    paths: list[Path],
+    include: tuple[str, ...] = (),
+    exclude: tuple[str, ...] = (),
+    *,
+    follow_links: bool = False,
 ) -> Found:
     """Notes under `paths` (files taken as given, folders searched recursively), in order."""
+    walk = Walk(include, exclude, follow_links)
     found = Found()
+    roots = [os.path.realpath(p if p.is_dir() else p.parent) for p in paths]
     for path in paths:
         if path.is_dir():
-            _walk(path, include, exclude, found)
+            _walk(path, roots, walk, found)
         elif is_output(path):
             found.skipped.append((path, "a debater output, not a note"))
-        elif path.exists() or path.is_symlink():
+        elif existing(path):
             found.notes.append(path)
         else:
             found.skipped.append((path, "no such file or folder"))
-    unique = list(dict.fromkeys(found.notes))
-    found.notes = unique
+    found.notes = list(dict.fromkeys(found.notes))
     return found
 
 
@@ -83,6 +140,14 @@ def existing(path: Path) -> bool:
     """Whether `path` exists; a name too long or otherwise impossible just does not."""
     try:
         return path.exists() or path.is_symlink()
+    except (OSError, ValueError):
+        return False
+
+
+def is_folder(path: Path) -> bool:
+    """Whether `path` is a folder; a name too long to exist just is not one."""
+    try:
+        return path.is_dir()
     except (OSError, ValueError):
         return False
 

@@ -31,13 +31,27 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 _CHINESE_GUESSES = frozenset({"gb2312", "gbk", "gb18030", "hz", "big5", "big5hkscs", "cp950"})
 _YAML_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 _TOML_CLOSE = re.compile(r"^\+\+\+[ \t]*$", re.MULTILINE)
+# Letters and punctuation of Western European text beyond ASCII (cp1252's printable range).
+_WESTERN = frozenset(
+    "àáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞßŒœŠšŽžŸ"
+    "‘’‚“”„–—…•€£§°«»¿¡©®™\u00a0"
+)
+# Guesses that mean "some Latin-script code page": among them, cp1252 is by far the most common.
+_LATIN_GUESSES = frozenset(
+    {"cp1252", "cp1250", "cp1254", "cp1257", "cp775", "cp850", "cp852", "cp437", "mac-roman"}
+    | {"mac-latin2", "iso8859-1", "iso8859-2", "iso8859-4", "iso8859-9", "iso8859-13"}
+    | {"iso8859-15"}
+)
 # Enough text to tell a right decoding from a wrong one.
 _SAMPLE_CHARS = 100_000
 
 
-def load_note(path: Path) -> Note:
-    """Read and decode a note; raise NoteError with a short reason for files to skip."""
-    raw = _read_bytes(path)
+def load_note(path: Path, max_bytes: int | None = None) -> Note:
+    """Read and decode a note; raise NoteError with a short reason for files to skip.
+
+    A note over `max_bytes` is skipped before it is read (a 50 MB file would plan thousands
+    of calls and hold gigabytes of memory)."""
+    raw = _read_bytes(path, max_bytes)
     encoding, text = _decode(raw)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
@@ -55,11 +69,17 @@ def load_note(path: Path) -> Note:
     )
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path, max_bytes: int | None) -> bytes:
     try:
         # stat first: reading a FIFO or device could block or never end.
-        if not stat.S_ISREG(path.stat().st_mode):
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
             raise NoteError("not a regular file")
+        if max_bytes is not None and info.st_size > max_bytes:
+            raise NoteError(
+                f"{_size(info.st_size)}, over --max-note-size ({_size(max_bytes)}); raise it "
+                "to read this note (`max_note_size` in debater.toml)"
+            )
         raw = path.read_bytes()
     except FileNotFoundError as exc:
         raise NoteError("no such file") from exc
@@ -72,6 +92,10 @@ def _read_bytes(path: Path) -> bytes:
     if not raw:
         raise NoteError("empty file")
     return raw
+
+
+def _size(n: int) -> str:
+    return f"{n / 1_000_000:.1f} MB" if n >= 100_000 else f"{n / 1000:.0f} kB"
 
 
 def _decode(raw: bytes) -> tuple[str, str]:
@@ -94,10 +118,25 @@ def _decode(raw: bytes) -> tuple[str, str]:
     guess = codecs.lookup(best.encoding).name
     if guess in _CHINESE_GUESSES:
         return _decode_chinese(raw)
+    if guess in _LATIN_GUESSES and (western := _western(raw)):
+        return "cp1252", western
     try:
         return guess, raw.decode(guess)
     except UnicodeDecodeError as exc:
         raise NoteError("cannot decode text") from exc
+
+
+def _western(raw: bytes) -> str | None:
+    """The text as Windows-1252, when that reads as ordinary Western text.
+
+    Short Latin-1/cp1252 notes are often guessed as cp775 or cp1250 ("na’ve" becoming
+    "naļve"); the common code page wins whenever every character it gives is one a Western
+    note would hold."""
+    try:
+        text = raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    return text if all(c.isascii() or c in _WESTERN for c in text) else None
 
 
 def _decode_chinese(raw: bytes) -> tuple[str, str]:

@@ -36,6 +36,8 @@ def _front_matter(result: NoteResult) -> str:
         "model": result.model,
         "date": result.created,
         "stances": len(result.stances),
+        "failures": sum(bool(s.failures()) for s in result.stances),
+        "fingerprint": result.fingerprint,
         "generator": f"debater {__version__}",
     }
     lines = [f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in fields.items()]
