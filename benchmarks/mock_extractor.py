@@ -148,8 +148,9 @@ def notes_in(folder: Path) -> list[tuple[Path, dict[str, Any]]]:
     found = []
     for label_path in sorted(folder.glob("*.labels.json")):
         stem = label_path.name.removesuffix(".labels.json")
-        note = next((folder / f"{stem}{ext}" for ext in (".md", ".txt")), None)
-        if note is None or not note.exists():
+        candidates = (folder / f"{stem}{ext}" for ext in (".md", ".txt"))
+        note = next((c for c in candidates if c.exists()), None)
+        if note is None:
             sys.exit(f"no note beside {label_path}")
         found.append((note, json.loads(label_path.read_text(encoding="utf-8"))))
     return found

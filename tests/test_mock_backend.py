@@ -473,6 +473,108 @@ def test_reviews_of_works() -> None:
     assert stances[1].strength == "firm"
 
 
+def test_a_summary_section_is_the_works_view_unless_i_speak() -> None:
+    stances = find_stances(
+        [
+            {
+                "id": "s1",
+                "kind": "paragraph",
+                "section": ["摘要"],
+                "text": "若只靠意志力，那就错了。",
+            },
+            {
+                "id": "s2",
+                "kind": "paragraph",
+                "section": "Summary",
+                "text": "Willpower is overrated.",
+            },
+            {
+                "id": "s3",
+                "kind": "paragraph",
+                "section": ["摘要"],
+                "text": "我觉得环境比意志力重要。",
+            },
+            {"id": "r", "kind": "paragraph", "section": ["后记"], "text": "书里的例子有点注水。"},
+        ]
+    )
+    assert [(s.passage_ids, s.claim) for s in stances] == [
+        (["s3"], "我觉得环境比意志力重要。"),
+        (["r"], "书里的例子有点注水。"),
+    ]
+
+
+def test_a_work_speaking_is_reported_not_the_authors_conclusion() -> None:
+    reported = records(
+        ("paragraph", "意志力是有限的资源。所以这本书提倡的是用环境设计来改变行为。"),
+        ("paragraph", "Habits compound. So the book argues that systems beat goals."),
+    )
+    assert find_stances(reported) == []
+    own = records(("paragraph", "意志力是有限的资源。所以我们应该少靠意志力。"))
+    assert [s.position for s in find_stances(own)] == ["own-idea"]
+    how_well = records(("paragraph", "这本书讲得比较全，推荐第三版。"))  # a verdict, not a report
+    assert [s.position for s in find_stances(how_well)] == ["own-idea"]
+
+
+def test_an_announcement_of_excerpts_is_no_stance() -> None:
+    announcement = "以下是我摘出来的一些个人觉得比较有意思的段落，翻译比较随意，欢迎指正。"
+    assert find_stances(records(("paragraph", announcement))) == []
+    assert find_stances(records(("paragraph", "Here are my favourite quotes, I think."))) == []
+    verdict = records(("paragraph", f"{announcement}有些道理老生常谈，但书还是可以读一下的。"))
+    assert [s.claim for s in find_stances(verdict)] == ["有些道理老生常谈，但书还是可以读一下的。"]
+
+
+def test_a_review_under_a_cover_is_the_authors_without_markers() -> None:
+    stances = find_stances(
+        [
+            {"id": "c", "kind": "paragraph", "text": '<img src="cover.jpg" alt="地球大炮">'},
+            {"id": "r", "kind": "quote", "text": "神奇的想象力！把凿穿地球写成了一部工程史。"},
+        ]
+    )
+    assert [(s.position, s.passage_ids) for s in stances] == [("own-idea", ["r"])]
+
+
+def test_a_closing_remark_is_about_the_sentence_before() -> None:
+    stances = find_stances(
+        records(("paragraph", "Weil warns that risk can exhaust the soul. Much to think about."))
+    )
+    assert [(s.position, s.target) for s in stances] == [
+        ("undecided", "Weil warns that risk can exhaust the soul.")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "position"),
+    [
+        ("The author seems a little naive about how firms set pay.", "disagree"),
+        ("The author seems to have a bias towards startups.", "disagree"),
+        ("An inspiring chapter, no doubt.", "agree"),
+        ("I'm quite happy I did; it is a crisp little book.", "agree"),
+        ("I wish more people would read this book.", "agree"),
+        ("Le Guin writes so clearly that the ideas feel obvious.", "agree"),
+        ("A further confirmation that exams reward memory over thought.", "agree"),
+        ("The argument is one I'm a sucker for.", "agree"),
+        ("There is an implicit assumption that all writing must inform?", "undecided"),
+        ("兴趣也超级重要，读自己喜欢的东西进步最快。", "own-idea"),
+    ],
+)
+def test_verdicts_without_a_first_person_marker(text: str, position: str) -> None:
+    stances = find_stances(
+        records(("quote", "Pay people well and let them be."), ("paragraph", text))
+    )
+    ids = ["p-2"] if position == "own-idea" else ["p-1", "p-2"]  # an own idea answers nothing
+    assert [(s.position, s.passage_ids) for s in stances] == [(position, ids)]
+
+
+def test_who_else_questions_doubt_the_claim_before() -> None:
+    stances = find_stances(
+        records(
+            ("quote", "Best Buy's results-only workplace proves that autonomy scales."),
+            ("paragraph", "Everyone cites that example. Who else does it at scale?"),
+        )
+    )
+    assert [(s.position, s.passage_ids) for s in stances] == [("disagree", ["p-1", "p-2"])]
+
+
 # --- the backend ----------------------------------------------------------------------------
 
 

@@ -16,7 +16,8 @@ CLOSING_FOR = {"“": "”", "「": "」", "『": "』", '"': '"'}
 # Someone else's view reported in the third person: "Dario thinks ...", "作者认为 ...",
 # "But the author argues ...". Self-references (笔者, 本人, "this reviewer") are the note's author.
 _EN_VERBS = (
-    r"(?:thinks|believes|says|said|argues|argued|claims|claimed|writes|wrote|suggests|contends"
+    r"(?:thinks|believes|says|said|argues|argued|claims|claimed|suggests|contends"
+    r"|(?:writes|wrote)(?=\s+(?:that|about|of|in|how|why)\s|\s*[:,“\"])"  # not "writes so well"
     r"|insists|notes|points out|mentions|talks about|predicts|warns|is (?:against|for|in favou?r of"
     r"|worried|convinced))"
 )
@@ -33,6 +34,22 @@ ATTRIBUTION = re.compile(
     r"\s*(?:认为|觉得|说|谈到|提到|指出|主张|表示|声称|写道|相信|反对|支持|预测|担心|的看法|的观点)",
     _FLAGS,
 )
+# A work speaking for itself, anywhere in a passage: "所以这本书提倡的是X", "The book argues X".
+BOOK_SAYS = re.compile(
+    r"^(?:(?:so|therefore|thus|but|and)[,\s]+)?(?:this|the)"
+    r" (?:book|chapter|essay|article|talk|video)(?:'s author)?\s+(?:argues|says|claims|suggests"
+    r"|advocates|proposes|explains|describes|shows|recommends|teaches|tells us|points out)"
+    r"(?![A-Za-z])"
+    r"|^(?:所以|因此|因而|但是?|而|不过)?[,，\s]*(?:这|此|本|该)(?:本|篇|部|个)?"
+    r"(?:书|文章|文|章|作者|作品|视频|影片)(?:中|里)?(?:提到|提倡|认为|主张|指出|讲到?(?!得)|说(?!得)|强调|建议"
+    r"|告诉我们|介绍|想表达|的观点|的核心)",
+    _FLAGS,
+)
+# The author's "I": first person singular (not "we", which summaries use for everyone).
+FIRST_PERSON = re.compile(
+    r"(?<![A-Za-z])(?:I|I'm|I've|I'd|(?i:me|my|myself))(?![A-Za-z'])|我(?![们們])|笔者|筆者|本人|鄙人",
+)
+
 # Where the author's own words start inside a reported sentence: "作者认为X，但我觉得Y".
 OWN_TURN = re.compile(
     r"[,，;；]\s*(?:(?:but|however|yet|though)[,\s]+|但是?|不过|可是|然而)?\s*(?=(?:I|我)(?![A-Za-z]))"
@@ -43,6 +60,12 @@ QUOTATION_HEADING = re.compile(
     r"(?<![A-Za-z])(?:quot(?:e|es|ation|ations)|excerpts?|highlights?|clippings?|transcripts?"
     r"|blurbs?|book description|(?:selected )?passages)(?![A-Za-z])"
     r"|原文|全文|正文|译文|演讲|讲稿|文字稿|摘录|摘抄|书摘|节选|引用|引文|语录|金句|简介|划线|高亮|标注",
+    _FLAGS,
+)
+# Headings over a summary of the work: the work's views, told in the note's words.
+SUMMARY_HEADING = re.compile(
+    r"(?<![A-Za-z])(?:summary|summaries|synopsis|overview|outline|key (?:ideas|points|concepts))"
+    r"(?![A-Za-z])|摘要|概要|概述|梗概|大纲|内容提要|内容概要|主要内容",
     _FLAGS,
 )
 # ... unless the heading also promises the reader's own words ("Highlights & Comments").
@@ -58,10 +81,11 @@ ANNOUNCES_QUOTATION = re.compile(
     _FLAGS,
 )
 
-# A one-sentence passage that only announces excerpts to come: no stance of its own.
+# A sentence that only announces excerpts to come ("以下是我摘出来的选段"): no stance of its own.
 ANNOUNCES_EXCERPTS = re.compile(
-    r"^以下.{0,16}(?:摘抄|摘录|节选|书摘|划线|笔记)|^(?:here are|below are)(?: some| a few)? "
-    r"(?:quotes|excerpts|highlights|passages|notes)",
+    r"^(?:以下|下面|接下来)(?:是|为)?.{0,20}?(?:摘|抄|选段|节选|书摘|划线|笔记|整理|翻译)"
+    r"|^(?:here are|below are|these are|what follows are)(?: some| a few| my)?"
+    r"(?: favou?rite| selected)? (?:quotes|excerpts|highlights|passages|notes)",
     _FLAGS,
 )
 # "Objections: X": the author objects with X, unless X is "none".
@@ -115,6 +139,23 @@ def quoting_under(headings: list[str]) -> bool:
         if QUOTATION_HEADING.search(heading):
             return True
     return False
+
+
+def summary_under(headings: list[str]) -> bool:
+    """Whether a heading path is over a summary of the work: its innermost heading that says."""
+    for heading in reversed(headings):
+        if REACTION_HEADING.search(heading):
+            return False
+        if SUMMARY_HEADING.search(heading):
+            return True
+    return False
+
+
+def reports(sentence: str) -> bool:
+    """Whether a sentence reports someone else's view (a person's, or a work's) and not the
+    author's: "作者认为X", "所以这本书提倡X", "The book argues X", with no "I" of the author's."""
+    said = ATTRIBUTION.match(sentence) or BOOK_SAYS.match(sentence)
+    return said is not None and not FIRST_PERSON.search(sentence)
 
 
 def is_metadata(raw: str) -> bool:

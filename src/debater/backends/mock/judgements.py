@@ -14,10 +14,14 @@ PRAISE = _rx(
         "(?:a|such a) (?:great|fun|good|quick|terrific) (?:read|time)",
         "worth (?:a |the )?(?:read|reading|it)",
         "must[- ]read",
-        "(?:an? |such an? )?(?:excellent|great|wonderful|fantastic|brilliant|superb) "
-        "(?:book|read|essay|article|series|collection|story)",
+        "(?:an? |such an? )?(?:excellent|great|wonderful|fantastic|brilliant|superb|inspiring) "
+        "(?:book|read|essay|article|series|collection|story|chapter|novel|talk|piece)",
         "i (?:really |so |thoroughly )?(?:enjoyed|loved)",
         "so,? so glad",
+        "i'?m (?:so |quite |really |very )?(?:glad|happy) (?:i (?:did|read)|to have read)",
+        "(?:i wish|wish) (?:i could (?:convince|get) )?more people (?:would |to )?read",
+        "(?:everyone|more people) should read",
+        "writes (?:so |very |really )?(?:well|beautifully|clearly|simply|imaginatively|elegantly)",
     ),
     _zh(
         "推荐",
@@ -33,6 +37,7 @@ PRAISE = _rx(
         "干货",
         "可(?:以)?(?:参考|借鉴)",
         "值得借鉴",
+        "可以(?:去)?(?:读|看)(?:一下|一读|一看)",
     ),
 )
 
@@ -45,6 +50,8 @@ CRITICISM = _rx(
         "disappointing",
         "bogus",
         "bitter rant",
+        "seems? (?:a little |a bit |rather |quite |too |so )?naive",
+        "(?:seems?|appears?) to have a bias",
     ),
     _zh(
         "烂书",

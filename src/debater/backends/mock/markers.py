@@ -45,12 +45,15 @@ def normalise(text: str) -> str:
 DISAGREE = _rx(
     _en(
         "disagree[sd]?",
-        "(?:don't|do not|can't|cannot) agree",
-        "(?:don't|do not|can't) (?:think|believe|buy)",
+        # With its subject: "Don't think of X" in a summary is advice, not dissent.
+        "(?:i|we)(?:'d| would| really| just| still| honestly)? (?:don't|do not|can't|cannot) "
+        "(?:agree|think|believe|buy)",
         "not (?:the )?(?:correct|right)",
         "not true",
         "not convinced",
-        "wrong",
+        "(?:is|are|was|were|be|'s|'re|seems?|sounds?|feels?|got (?:it|this|that)|dead|plain"
+        "|simply|just|completely|totally|all) wrong",
+        "wrong about",
         "i doubt",
         "doubtful",
         "unconvincing",
@@ -114,6 +117,9 @@ AGREE = _rx(
         "i (?:really )?(?:like|love)",
         "hear,? hear",
         "\\+1",
+        "i'?m a sucker for",
+        "(?:further|another|more) confirmation (?:that|of)",
+        "confirm(?:s|ed)? (?:my|what i)",
     ),
     _zh(
         "同意",
@@ -156,6 +162,7 @@ UNDECIDED = _rx(
         "open question",
         "much to think about",
         "food for thought",
+        "(?:implicit|unstated|hidden|underlying) assumption",
     ),
     _zh(
         "我不确定",
@@ -182,6 +189,7 @@ CHALLENGE = _rx(
         "really",
         "(?:isn't|doesn't|wasn't|aren't) (?:it|that|this)",
         "is that so",
+        "who else",
         "is there (?:ever|really)",
         "(?:has|did|does) the author",
         "(?:has|did|does) (?:he|she|they) (?:ever|even|really)",
@@ -255,6 +263,7 @@ OWN_VIEW = _rx(
         "(?:个人|笔者|本人|鄙人)(?:认为|觉得|以为|相信|看来)",
         "私以为",
         "窃以为",
+        "超级重要",
     ),
 )
 

@@ -37,15 +37,16 @@ def read(
         for i, part in enumerate(parts):
             if label := cues.OWN_LABEL.search(mk.normalise(part)):
                 return Reading("own-idea", i, label.span())
+    reported = {i for i, part in enumerate(parts) if cues.reports(mk.normalise(part))}
     for i in range(len(parts)):
         # After a report, its questions are the report's rhetoric, not the author's verdicts.
         if decisive_only and parts[i].rstrip("”」』\"' ").endswith(("?", "？")):
             continue
-        if found := decisive(parts, i):
+        if i not in reported and (found := decisive(parts, i)):
             return found
-    if decisive_only or (after_quote and not _hit(mk.OWN_VIEW, parts)):
+    if decisive_only or (after_quote and not _hit(mk.OWN_VIEW, parts, reported)):
         return None
-    return _weak(parts)
+    return _weak(parts, reported)
 
 
 def _qualified(s: str, end: int, following: str) -> bool:
@@ -93,16 +94,16 @@ def decisive(parts: list[str], i: int, doubt: bool = True) -> Reading | None:
     return None
 
 
-def _weak(parts: list[str]) -> Reading | None:
+def _weak(parts: list[str], reported: set[int]) -> Reading | None:
     """A position from feelings and hedged views when no sentence gives a verdict.
 
     Alarm or surprise accepts what was said; "interesting" alone is undecided, but followed
-    by an own view it is engagement with the claim, counted as agreement.
+    by an own view it is engagement with the claim, counted as agreement. Sentences that report
+    someone else's view ("所以这本书提倡的是X") say nothing of the author's.
     """
-    accept, curious = _hit(mk.ACCEPTING, parts), _hit(mk.CURIOUS, parts)
-    own = min(
-        (h for h in (_hit(mk.OWN_VIEW, parts), _hit(mk.OWN_CONCLUSION, parts)) if h), default=None
-    )
+    accept, curious = _hit(mk.ACCEPTING, parts, reported), _hit(mk.CURIOUS, parts, reported)
+    views = (_hit(mk.OWN_VIEW, parts, reported), _hit(mk.OWN_CONCLUSION, parts, reported))
+    own = min((h for h in views if h), default=None)
     if accept or (curious and own):
         index, span = min(h for h in (accept, curious) if h)
         return Reading("agree", index, span)
@@ -113,10 +114,12 @@ def _weak(parts: list[str]) -> Reading | None:
     return None
 
 
-def _hit(pattern: re.Pattern[str], parts: list[str]) -> tuple[int, tuple[int, int]] | None:
-    """The first sentence the pattern matches in, with the match's span."""
+def _hit(
+    pattern: re.Pattern[str], parts: list[str], skip: set[int]
+) -> tuple[int, tuple[int, int]] | None:
+    """The first sentence not in `skip` that the pattern matches in, with the match's span."""
     for i, part in enumerate(parts):
-        if m := pattern.search(mk.normalise(part)):
+        if i not in skip and (m := pattern.search(mk.normalise(part))):
             return i, m.span()
     return None
 

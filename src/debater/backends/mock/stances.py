@@ -4,12 +4,17 @@ Whose words a passage holds comes first. A quotation, a highlight, a report of w
 thinks ("Dario thinks ...", "作者认为 ..." — 作者 and "the author" are the book's author, not the
 note's) is a target, never a stance. So is everything under a heading over other people's text
 (原文摘录, 书籍简介, "Quotes", "Begin quotation") or after a passage announcing a transcript or
-translation, and leftover front matter is skipped. The next minable passage, if it carries
+translation, and leftover front matter is skipped. Under a summary heading (摘要, "Summary") a
+passage tells the work's views unless the author says "I"; anywhere, a sentence in which a work
+or a person speaks ("所以这本书提倡X", "The book argues X") is theirs, and a sentence announcing
+excerpts ("以下是我摘出来的选段") says nothing. The next minable passage, if it carries
 opinion markers, is the author's reaction: one stance pointing at both passages. The author's
 words after a quotation in the same passage ("“X” I disagree", "`X` 我觉得...") react to it.
 An aside wholly in parentheses, a reading-app thought (💭) or a line the author signs as
 themself ("name (me): ...") is the author's even without markers, about the passage it follows
-(or its `parent`). A blockquote right after a book's cover or link is the author's review of it.
+(or its `parent`). A blockquote right after a book's cover or link is the author's review of it,
+with or without markers. A bare closing remark ("Much to think about.") is about the sentence
+before it.
 Other passages with markers are the author's own ideas. One stance per passage.
 
 Doubting that advice can be followed ("good luck with that", "说起来容易") is taken as partial
@@ -49,6 +54,7 @@ class _State:
 
     section: tuple[str, ...] | None = None
     quoting: bool = False  # inside other people's text: a quotation section or a transcript
+    summarising: bool = False  # under a summary heading: the work's views unless "I" speaks
     pending: Target | None = None  # a quotation or report awaiting the author's reaction
     previous: Target | None = None  # the passage before, for an aside to point at
     work: Target | None = None  # a cover or link just shown: the next blockquote reviews it
@@ -78,7 +84,8 @@ def _enter(record: Mapping[str, Any], state: _State) -> None:
         return
     state.section, state.pending, state.previous, state.work = section, None, None, None
     heading = [str(record.get("text", ""))] if record.get("kind") == "heading" else []
-    state.quoting = cues.quoting_under([mk.normalise(h) for h in [*section, *heading]])
+    headings = [mk.normalise(h) for h in [*section, *heading]]
+    state.quoting, state.summarising = cues.quoting_under(headings), cues.summary_under(headings)
 
 
 def _passage(record: Mapping[str, Any], state: _State) -> ExtractedStance | None:
@@ -105,7 +112,10 @@ def _passage(record: Mapping[str, Any], state: _State) -> ExtractedStance | None
         return None
     state.previous = Target(pid, text)
     if record.get("kind") == "quote" and work is not None and not text.startswith(cues.OPEN_QUOTES):
-        return _react(pid, text, work)  # the author's review under a cover: "> 很棒的一本书"
+        return _react(pid, text, work, "own")  # the author's review under a cover: "> 神奇的想象力"
+    if state.summarising and not cues.FIRST_PERSON.search(without_quotes(text)):
+        state.pending = Target(pid, text)  # a summary tells the work's views, not the author's
+        return None
     return _reaction_or_target(pid, text, str(record.get("kind")), state)
 
 
@@ -129,8 +139,11 @@ def _reaction_or_target(pid: str, text: str, kind: str, state: _State) -> Extrac
     if label := cues.OBJECTION_LABEL.match(text):  # "Objections: some people need structure"
         stance, state.pending = _react(pid, text[label.end() :], state.pending, "objection"), None
         return stance
-    if cues.ANNOUNCES_EXCERPTS.match(mk.normalise(text)) and len(sentences(text)) == 1:
-        return None  # "以下随手摘抄一些有意思的点：" introduces excerpts, takes no stance
+    if cues.ANNOUNCES_EXCERPTS.match(mk.normalise(text)):
+        # "以下是我摘出来一些觉得有意思的选段" introduces excerpts: no stance, whatever it likes.
+        text = text.split(sentences(text)[0], 1)[-1].strip()
+        if not text:
+            return None
     reported = split_reported(text, kind)
     if reported is None:
         stance = _react(pid, text, state.pending, work=_heading_work(state, pid))
@@ -156,7 +169,7 @@ def split_reported(text: str, kind: str) -> tuple[str, str, bool] | None:
     if text[0] in cues.OPEN_QUOTES:
         end = spans[0][1] if spans and spans[0][0] == 0 else len(text)
         return text[:end], text[end:].strip(), False
-    if cues.ATTRIBUTION.match(mk.normalise(text)):
+    if cues.ATTRIBUTION.match(mk.normalise(text)) or cues.BOOK_SAYS.match(mk.normalise(text)):
         parts = sentences(text)
         if turn := cues.OWN_TURN.search(parts[0]):  # "作者认为X，但我觉得Y"
             own = parts[0][turn.start() + 1 :].strip()
@@ -191,7 +204,7 @@ def _react(
         reading = later_verdict(parts, reading.index)  # a question about nothing in particular
     if reading is None:
         return None
-    if target is None and reading.position in ("agree", "partly", "disagree"):
+    if target is None and reading.position in ("agree", "partly", "disagree", "undecided"):
         target = inline_target(pid, parts, reading)
     if target is None and reading.on_work and not own_claim(parts, reading) and work:
         target = work
