@@ -19,8 +19,8 @@ from _common import make_notes, table
 
 from debater.backends.base import BackendOptions, Request, Response
 from debater.backends.mock import MockBackend
-from debater.engine import run_notes
 from debater.config import Settings
+from debater.engine import run_notes
 from debater.job import Job
 from debater.llm.requests import Prompts
 

@@ -34,6 +34,7 @@ DEBATE = {
     "oppose": [],
     "crux": "c",
     "would_change_mind": [],
+    "slips": [],
 }
 
 

@@ -78,12 +78,17 @@ def test_run_writes_sidecars_and_never_touches_notes(notes: Path) -> None:
     assert summary["perspectives"] == summary["stances"] * 6
     for name in before:
         assert Path(name).read_bytes() == before[name]
-    for note in ("seed.txt", "reading-review-deep-work.md", "obsidian-ai-policy.md"):
+    # The sidecar speaks the note's main language: both bilingual notes are mostly Chinese.
+    for note, against in (
+        ("seed.txt", "### 反对"),
+        ("reading-review-deep-work.md", "### 反对"),
+        ("obsidian-ai-policy.md", "### Against"),
+    ):
         stem = Path(note).stem
         data = json.loads((notes / f"{stem}.perspectives.json").read_text())
         assert data["stances"], note
         md = (notes / f"{stem}.perspectives.md").read_text()
-        assert md.startswith("---\nsource:") and "### Against" in md
+        assert md.startswith("---\nsource:") and against in md, note
 
 
 def test_rerun_sends_zero_requests(notes: Path) -> None:
@@ -136,6 +141,17 @@ def test_perspectives_for_a_claim_and_from_stdin(tmp_path: Path) -> None:
     assert code == 0 and "### For" in out and "### Against" in out
     code, out, _ = _run(
         "perspectives", "-", "-b", "mock", "--no-cache", input="我觉得AI会取代搜索引擎。"
+    )
+    assert code == 0 and "### 反对" in out and "### Against" not in out
+    code, out, _ = _run(
+        "perspectives",
+        "-",
+        "-b",
+        "mock",
+        "--no-cache",
+        "--language",
+        "en",
+        input="我觉得AI会取代搜索引擎。",
     )
     assert code == 0 and "### Against" in out
 

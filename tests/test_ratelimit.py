@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from debater import ratelimit
 from debater.backends.base import Message, Request, Response
 from debater.ratelimit import RateLimitedBackend
 from scripted import ScriptedBackend

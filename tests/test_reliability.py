@@ -11,6 +11,7 @@ import json
 import os
 import signal
 import socket
+import stat
 import struct
 import subprocess
 import sys
@@ -386,7 +387,8 @@ def test_a_fifo_as_note_or_as_sidecar_never_hangs(tmp_path: Path) -> None:
     ]
     # A FIFO where a sidecar goes is not a file debater wrote: it is left alone, not replaced.
     assert done.returncode == 1 and "--overwrite" in summary["failed"][0]["error"]
-    assert len(sidecars(folder)) == 0
+    assert stat.S_ISFIFO((folder / "note-00.perspectives.json").stat().st_mode)
+    assert not (folder / "note-00.perspectives.md").exists()
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")

@@ -58,9 +58,9 @@ def test_depth_2_nests_one_reply_from_the_other_side(tmp_path: Path) -> None:
     for stance in data["stances"]:
         assert [_levels(p) for p in stance["perspectives"]] == [1] * 6
     md = (folder / "seed.perspectives.md").read_text()
-    assert md.count("- *Objection:* ") == md.count("- *Reply:* ") == 6 * len(data["stances"]) // 2
+    assert md.count("- *反驳:* ") == md.count("- *回应:* ") == 6 * len(data["stances"]) // 2
     # Replies are a nested list item: bullet under the perspective's text, text under the bullet.
-    assert "\n   - *Objection:* **" in md and "\n     [mock] " in md
+    assert "\n   - *反驳:* **" in md and "\n     [mock] " in md
 
 
 def test_depth_3_nests_twice_and_renders_every_level(tmp_path: Path) -> None:
@@ -69,8 +69,8 @@ def test_depth_3_nests_twice_and_renders_every_level(tmp_path: Path) -> None:
     data = json.loads((folder / "seed.perspectives.json").read_text())
     assert all(_levels(p) == 2 for s in data["stances"] for p in s["perspectives"])
     md = (folder / "seed.perspectives.md").read_text()
-    assert "\n     - *Reply:* **" in md and "\n     - *Objection:* **" in md
-    assert "\n       *Strength:* " in md
+    assert "\n     - *回应:* **" in md and "\n     - *反驳:* **" in md
+    assert "\n       *强度:* " in md
 
 
 def test_depth_1_has_no_replies(tmp_path: Path) -> None:
@@ -78,7 +78,7 @@ def test_depth_1_has_no_replies(tmp_path: Path) -> None:
     _run(folder)
     data = json.loads((folder / "seed.perspectives.json").read_text())
     assert all(not p["replies"] for s in data["stances"] for p in s["perspectives"])
-    assert "*Objection:*" not in (folder / "seed.perspectives.md").read_text()
+    assert "*反驳:*" not in (folder / "seed.perspectives.md").read_text()
 
 
 def test_reply_calls_are_cached(tmp_path: Path) -> None:
@@ -114,9 +114,7 @@ def test_a_missing_reply_is_reported_and_asked_again_next_run(tmp_path: Path) ->
     data = json.loads(next(folder.glob("*.perspectives.json")).read_text())
     errors = [p["error"] for s in data["stances"] for p in s["perspectives"]]
     assert errors and all(e == "no reply: timed out" for e in errors)
-    assert (
-        "*Missing reply:* no reply: timed out" in next(folder.glob("*.perspectives.md")).read_text()
-    )
+    assert "*缺少的回应:* no reply: timed out" in next(folder.glob("*.perspectives.md")).read_text()
     backend.failing, backend.asked = False, []
     second = run_notes(job, [folder])
     assert not second.failed and set(backend.asked) == {"reply"}

@@ -11,12 +11,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from debater.errors import BackendError, ContextTooLongError, RunStoppingError, TruncatedError
 from debater.job import WINDOW_SHARE, Job
-from debater.llm.answers import Debate, ExtractedStance, Extraction
+from debater.llm.answers import Debate, ExtractedStance, Extraction, debate_answer
 from debater.llm.requests import (
     DEBATE_MAX_TOKENS,
     NoteContext,
@@ -134,7 +134,8 @@ def _known_ids(ids: set[str]) -> Check:
 
 def to_stance(found: ExtractedStance, by_id: dict[str, Passage], seen: dict[str, int]) -> Stance:
     """A stance with its id, line range and quote worked out from its passages."""
-    passages = [by_id[i] for i in dict.fromkeys(found.passage_ids) if i in by_id]
+    chosen = [by_id[i] for i in dict.fromkeys(found.passage_ids) if i in by_id]
+    passages = sorted(chosen, key=lambda p: p.lines)  # the quote reads in the note's order
     key = "+".join(p.id for p in passages) or found.claim
     seen[key] = seen.get(key, 0) + 1
     digest = hashlib.sha256(f"{key}\x00{seen[key]}".encode()).hexdigest()[:10]
@@ -151,6 +152,7 @@ def to_stance(found: ExtractedStance, by_id: dict[str, Passage], seen: dict[str,
         lines=lines,
         quote=quote[:QUOTE_CHARS],
         language=found.language,
+        topics=[" ".join(t.split()) for t in found.topics if t.strip()][:3],
     )
 
 
@@ -295,7 +297,8 @@ def _argue(job: Job, plan: DebatePlan, prepared: Prepared, meter: Meter) -> Deba
         shared=plan.shared,
         tuning=job.tuning,
     )
-    return ask(job.backend, request, Debate, job.prompts.repair, meter, _in_language(language))
+    answer = debate_answer(per_side)
+    return ask(job.backend, request, answer, job.prompts.repair, meter, _in_language(language))
 
 
 def debate(job: Job, plan: DebatePlan, prepared: Prepared, meter: Meter) -> StanceResult:
@@ -324,8 +327,23 @@ def debate(job: Job, plan: DebatePlan, prepared: Prepared, meter: Meter) -> Stan
         **stance.model_dump(),
         crux=found.crux,
         would_change_mind=found.would_change_mind,
+        slips=found.slips,
         perspectives=perspectives,
     )
+
+
+def note_date(note: Note) -> str:
+    """When the note was written: front matter `date` (or `created`), else its file's time."""
+    for key in ("date", "created"):
+        value = note.front_matter.get(key)
+        if isinstance(value, datetime | date):
+            return value.isoformat()[:10]
+        if isinstance(value, str) and value.strip():
+            return value.strip()[:10]
+    try:
+        return datetime.fromtimestamp(note.path.stat().st_mtime, UTC).strftime("%Y-%m-%d")
+    except OSError:
+        return ""
 
 
 def result_for(
@@ -333,12 +351,20 @@ def result_for(
 ) -> NoteResult:
     """Assemble what the sidecars hold."""
     note = prepared.note
+    info = NoteInfo(
+        path=note.name,
+        sha256=note.sha256,
+        language=prepared.language,
+        title=prepared.title,
+        date=note_date(note),
+    )
     return NoteResult(
-        note=NoteInfo(path=note.name, sha256=note.sha256, language=prepared.language),
+        note=info,
         backend=job.backend.name,
         model=job.backend.model,
         created=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         fingerprint=job.fingerprint(),
+        language="" if job.settings.language == "auto" else job.settings.language,
         prompt_versions=job.prompts.versions(),
         stances=stances,
         usage=meter.snapshot(),

@@ -145,6 +145,7 @@ class NoteResult(BaseModel):
     model: str
     created: str
     fingerprint: str = ""
+    language: str = ""  # the answer language a run was told (--language), else empty
     prompt_versions: dict[str, str] = Field(default_factory=dict)
     stances: list[StanceResult] = Field(default_factory=list)
     usage: Usage = Field(default_factory=Usage)

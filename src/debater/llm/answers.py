@@ -5,11 +5,12 @@ Kept flat with no free-form dicts, so both providers' strict structured output a
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, create_model
 
-from debater.records import Firmness, PerspectiveKind, Position, Strength
+from debater.records import Firmness, Language, PerspectiveKind, Position, Strength
 
 
 class ExtractedStance(BaseModel):
@@ -19,7 +20,12 @@ class ExtractedStance(BaseModel):
     target: str | None = Field(description="The quoted claim the author reacts to, or null.")
     reasoning: str = Field(description="The author's own reasons, briefly; empty if none given.")
     passage_ids: list[str] = Field(description="Ids of the passages the stance comes from.")
-    language: str = Field(description="Language code of the author's wording, e.g. en, zh.")
+    language: Language = Field(
+        description="The author's wording: en, zh, or zh-en (Chinese with English mixed in)."
+    )
+    topics: list[str] = Field(
+        description="1-3 short topic tags, in the language of the claim.", max_length=3
+    )
 
 
 class Extraction(BaseModel):
@@ -44,6 +50,25 @@ class Debate(BaseModel):
     would_change_mind: list[str] = Field(
         description="Evidence that would change the author's mind."
     )
+    slips: list[str] = Field(
+        description="Factual slips in the note's wording of the stance, one short sentence "
+        "each; empty when there are none."
+    )
+
+
+@lru_cache(maxsize=16)
+def debate_answer(per_side: int) -> type[Debate]:
+    """The Debate answer with exactly `per_side` perspectives on each side, in the schema (the
+    providers that cannot enforce item counts get them as text; the answer is validated)."""
+    sides = list[ArguedPerspective]
+    counted = Field(min_length=per_side, max_length=per_side)
+    model: type[Debate] = create_model(
+        "Debate",
+        __base__=Debate,
+        support=(sides, counted),
+        oppose=(sides, Field(min_length=per_side, max_length=per_side)),
+    )
+    return model
 
 
 class Reply(BaseModel):

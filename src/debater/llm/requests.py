@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from debater.backends.base import Message, Part, Request
-from debater.llm.answers import Debate, Extraction, Reply
+from debater.llm.answers import Extraction, Reply, debate_answer
 from debater.llm.datablocks import encode_block, encode_passages
 from debater.llm.model_facts import Effort
 from debater.llm.prompts import Prompt, Prompts
@@ -128,7 +128,7 @@ def debate_request(
         request=encode_block("request", [{"per_side": per_side, "language": language}]),
     )
     parts = [Part(text=context.text(), cache=shared), Part(text=task)]
-    return _request(prompts.debate, "debate", Debate, max_tokens, parts, tuning)
+    return _request(prompts.debate, "debate", debate_answer(per_side), max_tokens, parts, tuning)
 
 
 def reply_request(

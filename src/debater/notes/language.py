@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from debater.records import Language
+
 # The one home of debater's character classes: Han ideographs (CJK unified, extension A and B+,
 # compatibility), and the CJK and full-width punctuation that travels with them.
 HAN_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
@@ -20,7 +22,7 @@ _ZH_AT_LEAST = 0.7
 _EN_AT_MOST = 0.2
 
 
-def detect_language(text: str) -> str:
+def detect_language(text: str) -> Language:
     """Return "zh", "en" or "zh-en"; text without Han or Latin letters counts as "en"."""
     share = _han_share(text)
     if share is None or share <= _EN_AT_MOST:

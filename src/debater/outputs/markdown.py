@@ -7,15 +7,8 @@ from urllib.parse import quote as url_quote
 
 from debater import __version__
 from debater.outputs.argument_map import fenced
+from debater.outputs.labels import labels_for, where
 from debater.records import NoteResult, Perspective, StanceResult
-
-POSITION_WORDS = {
-    "agree": "agrees",
-    "disagree": "disagrees",
-    "partly": "partly agrees",
-    "undecided": "undecided",
-    "own-idea": "own idea",
-}
 
 
 def _escape(text: str) -> str:
@@ -59,73 +52,82 @@ def _banner(result: NoteResult) -> str:
     return text
 
 
-def _node(p: Perspective, pad: str) -> list[str]:
-    """A perspective's body at indent `pad`, its replies as a nested list (any depth)."""
-    lines = [f"{pad}{_escape(p.argument)}"]
+def _node(p: Perspective, pad: str, words: dict[str, str]) -> list[str]:
+    """A perspective's body at indent `pad`, each part a paragraph of its own (lines inside a
+    list item are soft breaks: they would run together), its replies as a nested list."""
+    lines = ["", f"{pad}{_escape(p.argument)}"]
     if p.strength_reason:
-        lines.append(f"{pad}*Strength:* {_escape(p.strength_reason)}")
+        lines += ["", f"{pad}*{words['strength']}:* {_escape(p.strength_reason)}"]
     if p.holders:
-        lines.append(f"{pad}*Held by:* {_escape(', '.join(p.holders))}")
+        lines += ["", f"{pad}*{words['held']}:* {_escape(', '.join(p.holders))}"]
     if p.error:
-        lines.append(f"{pad}*Missing reply:* {_escape(p.error)}")
+        lines += ["", f"{pad}*{words['missing']}:* {_escape(p.error)}"]
     for reply in p.replies:
-        label = "Objection" if reply.side == "oppose" else "Reply"
+        label = words["objection"] if reply.side == "oppose" else words["reply"]
         meta = f"{reply.kind}, {reply.strength}"
-        lines.append(f"{pad}- *{label}:* **{_escape(reply.title)}** ({meta})")
-        lines += _node(reply, pad + "  ")  # "- " is two wide: the item's content column
+        lines += ["", f"{pad}- *{label}:* **{_escape(reply.title)}** ({meta})"]
+        lines += _node(reply, pad + "  ", words)  # "- " is two wide: the item's content column
     return lines
 
 
-def _perspective(index: int, p: Perspective) -> list[str]:
-    return [f"{index}. **{_escape(p.title)}** ({p.kind}, {p.strength})", *_node(p, "   ")]
+def _perspective(index: int, p: Perspective, words: dict[str, str]) -> list[str]:
+    return [f"{index}. **{_escape(p.title)}** ({p.kind}, {p.strength})", *_node(p, "   ", words)]
 
 
-def _stance(number: int, s: StanceResult, source: str) -> list[str]:
-    position = POSITION_WORDS.get(s.position, s.position)
-    first, last = s.lines
-    where = f"line {first}" if first == last else f"lines {first}–{last}"
+def _heading(s: StanceResult, source: str, words: dict[str, str]) -> list[str]:
+    position = words["undecided_position" if s.position == "undecided" else s.position]
+    firmness = words[s.strength or "unknown"]
     out = [
-        f"## {number}. {_escape(s.claim)}",
-        "",
-        f"**Position:** {position} ({s.strength}) · **Source:** {_escape(source)}, {where}",
+        f"**{words['position']}:** {position} ({firmness}) · **{words['source']}:** "
+        f"{_escape(source)}, {where(words, s)}",
         "",
         _blockquote(s.quote),
         "",
     ]
     if s.target:
-        out += [f"*Reacting to:* {_escape(s.target)}", ""]
+        out += [f"*{words['reacting']}:* {_escape(s.target)}", ""]
     if s.reasoning:
-        out += [f"*The author's reasons:* {_escape(s.reasoning)}", ""]
+        out += [f"*{words['reasons']}:* {_escape(s.reasoning)}", ""]
+    if s.topics:
+        out += [f"*{words['topics']}:* {_escape(', '.join(s.topics))}", ""]
+    return out
+
+
+def _items(title: str, items: list[str]) -> list[str]:
+    return [f"**{title}:**", "", *(f"- {_escape(item)}" for item in items), ""] if items else []
+
+
+def _stance(number: int, s: StanceResult, source: str, words: dict[str, str]) -> list[str]:
+    out = [f"## {number}. {_escape(s.claim)}", "", *_heading(s, source, words)]
     if s.error:
-        return [*out, f"> [!WARNING]\n> No perspectives: {_escape(s.error)}", ""]
-    for heading, side in (("For", "support"), ("Against", "oppose")):
-        items = [p for p in s.perspectives if p.side == side]
-        out += [f"### {heading}", ""]
-        for i, p in enumerate(items, 1):
-            out += _perspective(i, p)
-        out.append("")
+        return [*out, f"> [!WARNING]\n> {words['no_perspectives']}: {_escape(s.error)}", ""]
+    if s.position == "undecided":
+        out += [f"*{words['undecided']}*", ""]
+    for side in ("support", "oppose"):
+        out += [f"### {words['for' if side == 'support' else 'against']}", ""]
+        for i, p in enumerate((p for p in s.perspectives if p.side == side), 1):
+            out += [*_perspective(i, p, words), ""]
     if s.crux:
-        out += [f"**Crux:** {_escape(s.crux)}", ""]
-    if s.would_change_mind:
-        out += ["**What would change the author's mind:**", ""]
-        out += [f"- {_escape(item)}" for item in s.would_change_mind]
-        out.append("")
+        out += [f"**{words['crux']}:** {_escape(s.crux)}", ""]
+    out += _items(words["change"], s.would_change_mind)
+    out += _items(words["slips"], s.slips)
     if s.perspectives:
-        out += ["### Argument map", "", *fenced(s), ""]
+        out += [f"### {words['map']}", "", *fenced(s), ""]
     return out
 
 
 def render_markdown(result: NoteResult) -> str:
     """The whole Markdown sidecar for one note."""
+    words = labels_for(result)
     parts = [
         _front_matter(result),
-        f"# Perspectives: {_escape(result.note.path)}",
+        f"# {words['title']}: {_escape(result.note.path)}",
         "",
         _banner(result),
         "",
     ]
     if not result.stances:
-        parts += ["No stances found in this note.", ""]
+        parts += [words["none"], ""]
     for number, stance in enumerate(result.stances, 1):
-        parts += _stance(number, stance, result.note.path)
+        parts += _stance(number, stance, result.note.path, words)
     return "\n".join(parts).rstrip("\n") + "\n"

@@ -157,7 +157,11 @@ def build_debate(blocks: Blocks) -> Debate:
             f"{LABEL} A closer reading of the original argument that answers the author's point.",
         ]
     return Debate(
-        support=found[:per_side], oppose=found[per_side:], crux=crux, would_change_mind=change
+        support=found[:per_side],
+        oppose=found[per_side:],
+        crux=crux,
+        would_change_mind=change,
+        slips=[],
     )
 
 

@@ -40,6 +40,7 @@ from debater.backends.mock.claims import (
 )
 from debater.backends.mock.reading import Reading, later_verdict, read, strength
 from debater.backends.mock.text import clean, content_size, quoted_spans, sentences, without_quotes
+from debater.backends.mock.topics import topic_tags
 from debater.llm.answers import ExtractedStance
 from debater.notes.language import detect_language
 from debater.records import MINABLE_KINDS, Position
@@ -229,6 +230,7 @@ def _react(
         reasoning=reasoning(parts, reading),
         passage_ids=list(dict.fromkeys([target.id, pid] if target else [pid])),
         language=detect_language(author),
+        topics=topic_tags(target_text(target) if target else claim),
     )
 
 

@@ -1,0 +1,97 @@
+"""The words around a sidecar's content, in the language the note is mostly written in."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from debater.records import NoteResult, StanceResult
+
+EN = {
+    "title": "Perspectives",
+    "position": "Position",
+    "source": "Source",
+    "line": "line",
+    "lines": "lines",
+    "reacting": "Reacting to",
+    "reasons": "The author's reasons",
+    "topics": "Topics",
+    "for": "For",
+    "against": "Against",
+    "undecided": "The author has not decided: here are the case for and the case against the "
+    "claim itself.",
+    "crux": "Crux",
+    "change": "What would change the author's mind",
+    "slips": "Factual slips in the note",
+    "map": "Argument map",
+    "strength": "Strength",
+    "held": "Held by",
+    "missing": "Missing reply",
+    "objection": "Objection",
+    "reply": "Reply",
+    "none": "No stances found in this note.",
+    "no_perspectives": "No perspectives",
+    "agree": "agrees",
+    "disagree": "disagrees",
+    "partly": "partly agrees",
+    "own-idea": "own idea",
+    "tentative": "tentative",
+    "moderate": "moderate",
+    "firm": "firm",
+    "unknown": "firmness unknown",
+}
+ZH = {
+    "title": "多方观点",
+    "position": "立场",
+    "source": "出处",
+    "line": "第",
+    "lines": "第",
+    "reacting": "回应的说法",
+    "reasons": "作者的理由",
+    "topics": "主题",
+    "for": "支持",
+    "against": "反对",
+    "undecided": "作者尚未拿定主意：以下是支持与反对这一说法本身的理由。",
+    "crux": "关键分歧",
+    "change": "什么会改变作者的看法",
+    "slips": "笔记中的事实出入",
+    "map": "论证图",
+    "strength": "强度",
+    "held": "持此观点者",
+    "missing": "缺少的回应",
+    "objection": "反驳",
+    "reply": "回应",
+    "none": "这篇笔记中没有找到立场。",
+    "no_perspectives": "没有得到观点",
+    "agree": "同意",
+    "disagree": "不同意",
+    "partly": "部分同意",
+    "own-idea": "自己的观点",
+    "tentative": "试探",
+    "moderate": "中等",
+    "firm": "坚定",
+    "unknown": "坚定程度未知",
+}
+ZH["undecided_position"] = "未决定"
+EN["undecided_position"] = "undecided"
+
+
+def labels_for(result: NoteResult) -> dict[str, str]:
+    """Chinese labels for a note written mostly in Chinese (or a run asked to answer in it)."""
+    return ZH if main_language(result) == "zh" else EN
+
+
+def main_language(result: NoteResult) -> str:
+    """The answer language the run was given, else what most of the note's stances are in."""
+    if result.language:
+        return "zh" if result.language.startswith("zh") else "en"
+    votes = Counter("zh" if s.language.startswith("zh") else "en" for s in result.stances)
+    if not votes:
+        return "zh" if result.note.language.startswith("zh") else "en"
+    return "zh" if votes["zh"] >= votes["en"] else "en"
+
+
+def where(labels: dict[str, str], stance: StanceResult) -> str:
+    first, last = stance.lines
+    if labels is ZH:
+        return f"第 {first} 行" if first == last else f"第 {first}–{last} 行"
+    return f"line {first}" if first == last else f"lines {first}–{last}"
