@@ -245,6 +245,17 @@ def stances(
 
 
 @app.command()
+def passages(
+    note: Annotated[Path, typer.Argument(metavar="NOTE", help="The note to read.")],
+    json_out: JsonOut = False,
+) -> None:
+    """Show NOTE's passages exactly as the model sees them: ids, kinds, lines, sections, parents."""
+    from debater.cli.commands import passages_command
+
+    raise typer.Exit(passages_command(note, json_out=json_out))
+
+
+@app.command()
 def perspectives(
     claim: Annotated[str, typer.Argument(help='A claim in quotes, or "-" to read it from stdin.')],
     backend: Backend = None,

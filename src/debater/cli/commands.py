@@ -177,6 +177,39 @@ def stances_command(note: Path, flags: Flags, *, json_out: bool) -> int:
     return _with_job(note.resolve().parent, flags, body, json_out=json_out)
 
 
+def passages_command(note: Path, *, json_out: bool) -> int:
+    from debater.errors import NoteError
+    from debater.notes.discover import existing
+    from debater.notes.passages import passages_view
+
+    if not existing(note) or note.is_dir():
+        return _usage(f"{note}: no such note", json_out)
+    try:
+        view = passages_view(note)
+    except NoteError as e:
+        return _usage(f"{note}: {e}", json_out)
+    if json_out:
+        emit(json.dumps(view, ensure_ascii=False, indent=2))
+    else:
+        _passage_table(view)
+    return OK
+
+
+def _passage_table(view: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{view['title']} ({view['note']})", show_lines=True)
+    for column in ("id", "kind", "lines", "section / parent", "text"):
+        table.add_column(column, overflow="fold")
+    for p in view["passages"]:
+        first, last = p["lines"]
+        place = " › ".join(p["section"]) + (f"\n↳ {p['parent']}" if p["parent"] else "")
+        span = str(first) if first == last else f"{first}–{last}"
+        table.add_row(p["id"], p["kind"], span, place, p["text"])
+    Console(markup=False).print(table)
+
+
 def _usage(message: str, json_out: bool) -> int:
     with reported(json_out):
         raise UsageError(message)
