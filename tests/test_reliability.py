@@ -347,6 +347,31 @@ def test_interrupt_stops_promptly_with_a_summary(
     assert finish_and_count_repeats(folder, fake, tmp_path / "cache") <= 4
 
 
+def test_ctrl_c_on_one_huge_note_stops_within_a_second(tmp_path: Path) -> None:
+    """Stopping checks between calls, not between notes: a note of 120 stances stops at once."""
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    opinions = [f"I think plan {n} is a mistake, because it costs too much." for n in range(120)]
+    (folder / "huge.md").write_text("\n\n".join(opinions) + "\n", encoding="utf-8")
+    with Fake(latency=0.05) as fake:
+        process = start_run(folder, fake, tmp_path / "cache", jobs=4)
+        try:
+            wait_for(lambda: fake.stats().get("status_200", 0) >= 12)
+            sent = fake.stats()["requests"]
+            stopped = time.monotonic()
+            process.send_signal(signal.SIGINT)
+            out, err = process.communicate(timeout=15)
+            took = time.monotonic() - stopped
+        finally:
+            if process.returncode is None:
+                process.kill()
+                process.communicate()
+    assert process.returncode == 130 and out.startswith("interrupted"), err
+    assert took < 1.0, f"took {took:.2f} s to stop"
+    assert fake.stats()["requests"] <= sent + 4  # at most the calls already on their way
+    assert not list(folder.glob("*.perspectives.*"))
+
+
 # ---- two runs at once ----
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -16,6 +18,7 @@ from typer.testing import CliRunner
 
 from debater.cli import app
 from debater.notes.load import load_note
+from debater.outputs import files
 from fakellm import FakeLLM
 
 runner = CliRunner()
@@ -200,3 +203,44 @@ def test_two_runs_at_once_pay_once(tmp_path: Path) -> None:
         assert subprocess.run(command(fake), env=alone_env, check=False).returncode == 0
         alone = fake.stats()["requests"]
     assert together <= alone * 1.2
+
+
+def test_a_full_cache_disk_stops_the_run_and_says_what_filled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import diskcache
+
+    def full(*args: Any, **kwargs: Any) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    note(tmp_path / "notes", "a.md")
+    monkeypatch.setattr(diskcache.Cache, "set", full)
+    code, _, err = run(str(tmp_path / "notes"), "-b", "mock", "--cache-dir", str(tmp_path / "c"))
+    assert code == 2
+    assert "is full" in err and "--cache-dir" in err and "--no-cache" in err
+    assert not list((tmp_path / "notes").glob("*.perspectives.*"))
+
+
+def test_a_full_notes_disk_keeps_the_old_pair_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "notes"
+    path = note(folder, "a.md")
+    assert run(str(folder), "-b", "mock", "--no-cache")[0] == 0
+    before = {p.name: p.read_bytes() for p in folder.glob("a.perspectives.*")}
+    assert len(before) == 2
+    path.write_text(OPINION.format("coffee"), encoding="utf-8")
+    written: list[str] = []
+    real = files._temporary
+
+    def second_fails(target: Path, text: str) -> str:
+        if written:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        written.append(real(target, text))
+        return written[-1]
+
+    monkeypatch.setattr(files, "_temporary", second_fails)
+    code, _, err = run(str(folder), "-b", "mock", "--no-cache")
+    assert code == 2 and "is full" in err and str(folder) in err
+    assert {p.name: p.read_bytes() for p in folder.glob("a.perspectives.*")} == before
+    assert not [p for p in folder.iterdir() if p.name.endswith(".tmp")]
