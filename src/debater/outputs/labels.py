@@ -38,6 +38,10 @@ EN = {
     "moderate": "moderate",
     "firm": "firm",
     "unknown": "firmness unknown",
+    "banner": "Stances found in {source} by debater with `{backend}` (`{model}`): for each, the "
+    "strongest case for and against. Names of thinkers are the model's suggestions: verify them.",
+    "mock_banner": "**Mock output.** These perspectives are offline placeholders, not arguments. "
+    "Run with a real backend (see `debater backends`).",
 }
 ZH = {
     "title": "多方观点",
@@ -70,6 +74,20 @@ ZH = {
     "moderate": "中等",
     "firm": "坚定",
     "unknown": "坚定程度未知",
+    "banner": "debater 用 `{backend}`（`{model}`）在 {source} 中找到的立场：每个立场都附上最有力的"
+    "支持与反对理由。提到的思想家是模型的建议，请自行核实。",
+    "mock_banner": "**模拟输出。** 这些观点是离线占位内容，不是真正的论证。请换用真实的模型后端"
+    "（见 `debater backends`）。",
+    "weak": "弱",
+    "strong": "强",
+    "empirical": "实证",
+    "logical": "逻辑",
+    "ethical": "伦理",
+    "economic": "经济",
+    "historical": "历史",
+    "practical": "实践",
+    "political": "政治",
+    "other": "其他",
 }
 ZH["undecided_position"] = "未决定"
 EN["undecided_position"] = "undecided"

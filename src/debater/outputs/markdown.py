@@ -37,19 +37,19 @@ def _front_matter(result: NoteResult) -> str:
     return "---\n" + "\n".join(lines) + "\ntags: [debater]\n---\n"
 
 
-def _banner(result: NoteResult) -> str:
-    source = result.note.path
-    text = (
-        f"> [!NOTE]\n> Stances found in [{_escape(source)}]({url_quote(source)}) by debater "
-        f"with `{result.backend}` (`{result.model}`): for each, the strongest case for and "
-        "against. Names of thinkers are the model's suggestions: verify them."
+def _banner(result: NoteResult, words: dict[str, str]) -> str:
+    source = f"[{_escape(result.note.path)}]({url_quote(result.note.path)})"
+    text = "> [!NOTE]\n> " + words["banner"].format(
+        source=source, backend=result.backend, model=result.model
     )
     if result.backend == "mock":
-        text += (
-            "\n>\n> **Mock output.** These perspectives are offline placeholders, not arguments. "
-            "Run with a real backend (see `debater backends`)."
-        )
+        text += "\n>\n> " + words["mock_banner"]
     return text
+
+
+def _rated(p: Perspective, words: dict[str, str]) -> str:
+    """A perspective's kind and strength, in the sidecar's language."""
+    return f"{words.get(p.kind, p.kind)}, {words.get(p.strength, p.strength)}"
 
 
 def _node(p: Perspective, pad: str, words: dict[str, str]) -> list[str]:
@@ -64,14 +64,13 @@ def _node(p: Perspective, pad: str, words: dict[str, str]) -> list[str]:
         lines += ["", f"{pad}*{words['missing']}:* {_escape(p.error)}"]
     for reply in p.replies:
         label = words["objection"] if reply.side == "oppose" else words["reply"]
-        meta = f"{reply.kind}, {reply.strength}"
-        lines += ["", f"{pad}- *{label}:* **{_escape(reply.title)}** ({meta})"]
+        lines += ["", f"{pad}- *{label}:* **{_escape(reply.title)}** ({_rated(reply, words)})"]
         lines += _node(reply, pad + "  ", words)  # "- " is two wide: the item's content column
     return lines
 
 
 def _perspective(index: int, p: Perspective, words: dict[str, str]) -> list[str]:
-    return [f"{index}. **{_escape(p.title)}** ({p.kind}, {p.strength})", *_node(p, "   ", words)]
+    return [f"{index}. **{_escape(p.title)}** ({_rated(p, words)})", *_node(p, "   ", words)]
 
 
 def _heading(s: StanceResult, source: str, words: dict[str, str]) -> list[str]:
@@ -123,7 +122,7 @@ def render_markdown(result: NoteResult) -> str:
         _front_matter(result),
         f"# {words['title']}: {_escape(result.note.path)}",
         "",
-        _banner(result),
+        _banner(result, words),
         "",
     ]
     if not result.stances:
