@@ -210,7 +210,10 @@ def test_each_refusal_is_named_on_its_stance(notes: Path, tmp_path: Path) -> Non
 def test_anthropic_overload_is_retried(
     notes: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with Fake(faults={"overloaded": 0.25, "rate_limit": 0.1}, seed=4) as fake:
+    # Enough retries that no call meets more faults in a row than it may retry (0.3 ** 9 per
+    # call): which calls meet the faults depends on the order the notes' calls are sent in.
+    monkeypatch.setenv("DEBATER_MAX_RETRIES", "8")
+    with Fake(faults={"overloaded": 0.2, "rate_limit": 0.1}, seed=4) as fake:
         monkeypatch.setenv("ANTHROPIC_API_KEY", "dummy-key-for-the-fake")
         monkeypatch.setenv("ANTHROPIC_BASE_URL", fake.url)
         code, summary, _ = run_cli(
