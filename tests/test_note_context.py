@@ -258,7 +258,7 @@ def test_undecided_stances_and_slips_are_said_in_the_sidecar(tmp_path: Path) -> 
     )
     markdown = render_markdown(result.model_copy(update={"stances": [stance]}))
     assert "**Position:** undecided" in markdown
-    assert "*The author has not decided: here are the case for and the case against" in markdown
+    assert "*You have not decided: here are the case for and the case against" in markdown
     assert "**Factual slips in the note:**\n\n- Turing's paper appeared in 1950" in markdown
     assert "Factual slips" not in render_markdown(result)
 
