@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 
+from fakebatch import FakeBatches
 from fakecache import PromptCache, anthropic_plan, openai_plan
 from fakeollama import DEFAULT_NUM_CTX, Ollama, answer_chat, not_found
 from fakerules import (
@@ -74,6 +75,7 @@ PURPOSES = {
     "Debate": "debate",
     "Reply": "reply",
     "DiscussionSummary": "summary",
+    "TensionsAnswer": "tensions",
 }
 PROSE = "Sure! Here are my thoughts on the note, in prose rather than JSON."
 MODELS = {
@@ -152,6 +154,7 @@ class FakeLLM:
         self._server.block_on_close = False  # keep-alive clients must not stall close()
         self._server.fake = self  # type: ignore[attr-defined]
         self.url = f"http://{host}:{self._server.server_address[1]}"
+        self.batches = FakeBatches(self.url, self._live("anthropic"), self._live("openai"))
 
     def start(self) -> Self:
         threading.Thread(target=self.serve_forever, daemon=True).start()
@@ -194,6 +197,9 @@ class FakeLLM:
         Cache entries are read when the request arrives and written once it is answered (after
         `latency`), so requests in flight together never see each other's writes.
         """
+        route = path.split("?", 1)[0]
+        if FakeBatches.owns(route) and not self.ollama:
+            return self._batch_call(method, path, headers, raw)
         body = json.loads(raw) if raw else None
         call: dict[str, Any] = {"method": method, "path": path, "headers": headers, "json": body}
         with self._lock:
@@ -202,13 +208,35 @@ class FakeLLM:
             canned = self.script.pop(0) if self.script else None
         commit: Commit = _nothing
         if canned is None:
-            route = path.split("?", 1)[0]
             canned, commit = self._dispatch(method, route, headers, body, call)
         if self.latency:
             time.sleep(self.latency)
         commit()
         call["status"] = canned[0]
         return canned
+
+    def _batch_call(self, method: str, path: str, headers: dict[str, str], raw: bytes) -> Canned:
+        """A batch API request (fakebatch.py), recorded; its items are not live requests."""
+        call: dict[str, Any] = {"method": method, "path": path, "headers": headers, "json": None}
+        with self._lock:
+            self.calls.append(call)
+            self.counts["batch_requests"] += 1
+        wire = "anthropic" if "/messages/" in path else "openai"
+        route = path.split("?", 1)[0]
+        canned = self._gate(wire, headers, {}) or self.batches.handle(method, route, headers, raw)
+        call["status"] = canned[0]
+        return canned
+
+    def _live(self, wire: str) -> Callable[[dict[str, str], dict[str, Any]], tuple[int, Any]]:
+        """The live handler of `wire` for a batch item: (status, body), cache entries written."""
+        answer = self._anthropic if wire == "anthropic" else self._openai
+
+        def run(headers: dict[str, str], params: dict[str, Any]) -> tuple[int, Any]:
+            (status, _, body), commit = answer(headers, params, {})
+            commit()
+            return status, body
+
+        return run
 
     def _dispatch(
         self, method: str, route: str, headers: dict[str, str], body: Any, call: dict[str, Any]

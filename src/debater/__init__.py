@@ -51,7 +51,12 @@ def run(
 
     folders = [Path(p).expanduser() for p in paths]
     root = notes_root(folders)
-    with open_job(load_settings(root, settings), root) as job:
+    loaded = load_settings(root, settings)
+    if loaded.batch:
+        from debater.batches.runner import run_batched
+
+        return run_batched(loaded, root, folders, reporter=reporter)
+    with open_job(loaded, root) as job:
         return run_notes(job, folders, reporter=reporter)
 
 

@@ -71,6 +71,10 @@ class Settings(BaseSettings):
     follow_links: bool = False  # read notes that links lead to outside the folders given
     overwrite: bool = False  # replace sidecars of the same name that debater did not write
     prune: bool = False  # remove sidecars whose note is gone
+    batch: bool = False  # through the provider's batch API: half the price, answers within 24 h
+    no_wait: bool = False  # batch mode: submit, then exit; a later `run --batch` collects
+    batch_retry_live: bool = False  # batch mode: ask failed items as normal requests
+    poll_interval: float = Field(default=30.0, gt=0)  # seconds to the first poll; it backs off
 
     @classmethod
     def settings_customise_sources(

@@ -8,7 +8,7 @@ import functools
 import os
 import threading
 import time
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable, Iterable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 
 from debater.errors import (
     BackendError,
+    Deferred,
     DiskFullError,
     NoteError,
     RunStoppingError,
@@ -44,7 +45,7 @@ from debater.replies import reply_tree
 from debater.workers import DaemonPool, StopGate, sigterm_interrupts
 
 T = TypeVar("T")
-Status = Literal["written", "up-to-date", "skipped", "failed"]
+Status = Literal["written", "up-to-date", "skipped", "failed", "waiting"]
 
 
 @dataclass
@@ -73,6 +74,7 @@ class Summary(BaseModel):
     notes: int = 0
     written: int = 0
     up_to_date: int = 0
+    waiting: int = 0  # batch mode: notes whose answers are in a batch still running
     skipped: list[PathReason] = Field(default_factory=list)
     failed: list[PathError] = Field(default_factory=list)
     stances: int = 0
@@ -84,6 +86,8 @@ class Summary(BaseModel):
     cache_read_tokens: int = 0
     cache_write_tokens: int = 0
     thinking_tokens: int = 0
+    batches: int = 0  # batch mode: batches submitted by this run
+    cost_usd: float | None = None  # batch mode: at the batch price, if the model's is known
     elapsed_s: float = 0.0
     interrupted: bool = False
     orphans: list[str] = Field(default_factory=list)  # sidecars whose note is gone
@@ -190,15 +194,13 @@ class Batch:
         stances = await self._call(pool, extract, self.work, prepared, meter)
         plans = iter(self._plan(prepared, [s for s in stances if s.id not in kept]))
         warmup = PrefixWarmup()
-        results = await asyncio.gather(
-            *(
-                self._kept(kept[s.id])
-                if s.id in kept
-                else self._stance(pool, next(plans), prepared, meter, warmup)
-                for s in stances
-            )
+        results = await settled(
+            self._kept(kept[s.id])
+            if s.id in kept
+            else self._stance(pool, next(plans), prepared, meter, warmup)
+            for s in stances
         )
-        result = result_for(self.job, prepared, list(results), meter)
+        result = result_for(self.job, prepared, results, meter)
         if self.write:
             formats, overwrite = self.settings.formats, self.settings.overwrite
             await asyncio.to_thread(write_sidecars, result, path, formats, overwrite=overwrite)
@@ -242,7 +244,7 @@ class Batch:
             )
             for p in result.perspectives
         ]
-        return result.model_copy(update={"perspectives": list(await asyncio.gather(*trees))})
+        return result.model_copy(update={"perspectives": await settled(trees)})
 
     async def _guarded(self, pool: Executor, path: Path) -> None:
         """One note's outcome, whatever happens: its failure never stops the batch."""
@@ -251,6 +253,8 @@ class Batch:
                 outcome = await self._note(pool, path)
         except RunStoppingError:
             raise
+        except Deferred:
+            outcome = Outcome(path, "waiting", "its answers come from a batch")
         except (BackendError, NoteError) as e:
             outcome = Outcome(path, "failed", str(e))
         except OSError as e:
@@ -285,6 +289,23 @@ class Batch:
             self.stopped.set()  # after Ctrl-C, threads still working send nothing more
 
 
+async def settled(calls: Iterable[Awaitable[T]]) -> list[T]:
+    """Every call's result, in order. A call deferred to a batch lets the others run on (so
+    each notes its requests for the same batch), then defers the whole."""
+
+    async def guarded(call: Awaitable[T]) -> T | Deferred:
+        try:
+            return await call
+        except Deferred as signal:
+            return signal
+
+    results = await asyncio.gather(*(guarded(c) for c in calls))
+    for r in results:
+        if isinstance(r, Deferred):
+            raise r
+    return [r for r in results if not isinstance(r, Deferred)]
+
+
 def shown(path: Path) -> str:
     """The path as printable text: bytes of a name that is not UTF-8 as \\xNN escapes."""
     return os.fsencode(path).decode("utf-8", "backslashreplace")
@@ -305,6 +326,7 @@ def summarise(
             summary.failed.append(PathError(path=shown(o.path), error=o.reason))
         summary.written += o.status == "written"
         summary.up_to_date += o.status == "up-to-date"
+        summary.waiting += o.status == "waiting"
         if o.result is not None:
             summary.stances += len(o.result.stances)
             summary.perspectives += sum(len(s.perspectives) for s in o.result.stances)

@@ -7,6 +7,11 @@ class DebaterError(Exception):
     """Base of every error debater reports to a user."""
 
 
+class Deferred(Exception):
+    """Not an error: in batch mode the answer will come from a provider's batch, so the note
+    waits for a later pass of the run."""
+
+
 class UsageError(DebaterError):
     """The command was asked for something it cannot do as configured (exit code 2)."""
 

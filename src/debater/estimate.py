@@ -185,9 +185,14 @@ def add(total: TokenUsage, usage: TokenUsage) -> TokenUsage:
 
 
 def estimate_from(
-    backend: DryRunBackend, summary: Any, prices: dict[str, Price], label: str
+    backend: DryRunBackend,
+    summary: Any,
+    prices: dict[str, Price],
+    label: str,
+    discount: float = 1.0,
 ) -> Estimate:
-    """The estimate for a finished dry run (`summary` is the engine's Summary)."""
+    """The estimate for a finished dry run (`summary` is the engine's Summary), with the
+    prices multiplied by `discount` (the batch APIs bill half)."""
     stance_part, fixed = TokenUsage(), TokenUsage()
     for step, usage in backend.by_step.items():
         if step in STANCE_STEPS:
@@ -211,7 +216,8 @@ def estimate_from(
     price = price_for(backend.model, prices)
     if price is not None:
         anthropic = backend.facts.provider == "anthropic"
-        base, varying = cost(fixed, price, anthropic), cost(stance_part, price, anthropic)
+        base = cost(fixed, price, anthropic) * discount
+        varying = cost(stance_part, price, anthropic) * discount
         estimate.cost_usd = round(base + varying, 6)
         estimate.cost_range_usd = (
             round(base + varying * STANCE_RANGE[0], 6),
@@ -244,4 +250,9 @@ def estimate_run(paths: list[Path], settings: Settings, root: Path) -> Estimate:
     finally:
         backend.close()
     prices, label = load_prices(settings.prices_file)
-    return estimate_from(dry, summary, prices, label)
+    if not settings.batch:
+        return estimate_from(dry, summary, prices, label)
+    from debater.batches.api import BATCH_DISCOUNT
+
+    label += f"; batch price: {1 - BATCH_DISCOUNT:.0%} off"
+    return estimate_from(dry, summary, prices, label, BATCH_DISCOUNT)

@@ -14,7 +14,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from debater.errors import BackendError, ContextTooLongError, RunStoppingError, TruncatedError
+from debater.errors import (
+    BackendError,
+    ContextTooLongError,
+    Deferred,
+    RunStoppingError,
+    TruncatedError,
+)
 from debater.job import WINDOW_SHARE, Job
 from debater.llm.answers import Debate, ExtractedStance, Extraction, debate_answer
 from debater.llm.requests import (
@@ -195,9 +201,15 @@ def extract(job: Job, prepared: Prepared, meter: Meter) -> list[Stance]:
     by_id = prepared.by_id
     seen: dict[str, int] = {}
     prepared.chunks = [tuple(g) for g in chunks(prepared.passages, chunk_limit(job))]
-    found = [
-        s for group in prepared.chunks for s in _extract_chunk(job, prepared, list(group), meter)
-    ]
+    found: list[ExtractedStance] = []
+    deferred: Deferred | None = None
+    for group in prepared.chunks:
+        try:
+            found += _extract_chunk(job, prepared, list(group), meter)
+        except Deferred as signal:  # batch mode: the other chunks join the same batch
+            deferred = signal
+    if deferred is not None:
+        raise deferred
     return [to_stance(s, by_id, seen) for s in found if s.passage_ids]
 
 

@@ -40,6 +40,8 @@ if TYPE_CHECKING:
     import anthropic
     from anthropic.types import Message as SDKMessage
 
+    from debater.batches.anthropic import AnthropicBatches
+
 log = logging.getLogger(__name__)
 KEY_VARS = ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN")
 DEFAULT_URL = "https://api.anthropic.com"
@@ -162,6 +164,11 @@ class AnthropicBackend(Backend):
 
     def close(self) -> None:
         self._lazy.close()
+
+    def batch_api(self) -> AnthropicBatches:
+        from debater.batches.anthropic import AnthropicBatches
+
+        return AnthropicBatches(self)
 
     def _params(self, request: Request) -> dict[str, Any]:
         """The keyword arguments of `messages.create` for `request`."""

@@ -5,11 +5,15 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from functools import lru_cache
-from typing import Any, ClassVar, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from debater.errors import UsageError
 from debater.llm.model_facts import Effort, ModelFacts, facts_for
+
+if TYPE_CHECKING:
+    from debater.batches.api import BatchAPI
 
 StopReason = Literal["end", "max_tokens", "refusal", "other"]
 
@@ -185,10 +189,21 @@ class Backend(ABC):
     def close(self) -> None:  # noqa: B027 - most backends hold nothing to release
         """Release clients and connections."""
 
+    def batch_api(self) -> BatchAPI:
+        """The provider's batch API, for `run --batch`; most backends have none."""
+        raise UsageError(no_batch_api(f"the {self.name} backend"))
+
     @property
     def identity(self) -> dict[str, str]:
         """What distinguishes this backend's answers in the cache (never a secret)."""
         return identity(self.name, self.model, self.base_url)
+
+
+def no_batch_api(what: str) -> str:
+    return (
+        f"batch mode needs Anthropic's or OpenAI's API (or --backend mock to try it), and {what} "
+        "has no batch API: run without --batch"
+    )
 
 
 def identity(name: str, model: str, base_url: str | None) -> dict[str, str]:

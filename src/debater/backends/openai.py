@@ -22,6 +22,7 @@ from debater.backends.base import (
     Resolved,
     Response,
     TokenUsage,
+    no_batch_api,
 )
 from debater.backends.failures import ErrorContext, map_sdk_error, map_stream_error, raise_for_stop
 from debater.backends.local_server import OLLAMA_DEFAULT_WINDOW, ollama_window, reported_window
@@ -35,11 +36,14 @@ from debater.backends.sdk import (
     sdk_timeout,
 )
 from debater.backends.secrets import missing_key, redact
+from debater.errors import UsageError
 from debater.llm.model_facts import facts_for
 
 if TYPE_CHECKING:
     import openai
     from openai.types.chat import ChatCompletion
+
+    from debater.batches.api import BatchAPI
 
 OFFICIAL_HOST = "api.openai.com"
 PLACEHOLDER_KEY = "not-needed"  # compatible servers ignore the key, but the SDK insists on one
@@ -193,6 +197,27 @@ class OpenAIBackend(Backend):
     def close(self) -> None:
         self._lazy.close()
 
+    def batch_api(self) -> BatchAPI:
+        """OpenAI's Batch API; another server must answer its `GET /batches` to be used."""
+        from debater.batches.openai import OpenAIBatches
+
+        if not self._official:
+            self._probe_batches()
+        return OpenAIBatches(self)
+
+    def _probe_batches(self) -> None:
+        import openai
+
+        try:
+            self._client.batches.list(limit=1)
+        except openai.APIStatusError as exc:
+            if exc.status_code in (400, 404, 405, 501):  # no such route on this server
+                where = f"the server at {redact(self.base_url or '')}"
+                raise UsageError(no_batch_api(where)) from None
+            raise map_sdk_error(exc, openai, self._errors) from None
+        except openai.APIError as exc:
+            raise map_sdk_error(exc, openai, self._errors) from None
+
     def _params(self, request: Request) -> dict[str, Any]:
         """The keyword arguments of `chat.completions.create` for `request`."""
         messages = [{"role": "system", "content": request.system}] if request.system else []
@@ -252,6 +277,9 @@ class OllamaBackend(OpenAIBackend):
     # tuned default (ollama openai/openai.go); JSON answers from small models want it low.
     default_temperature: ClassVar[float | None] = 0.2
     assumed_window: ClassVar[int | None] = OLLAMA_DEFAULT_WINDOW
+
+    def batch_api(self) -> BatchAPI:
+        raise UsageError(no_batch_api("Ollama"))
 
     def _reported_window(self) -> int | None:
         """What the server runs the model with (`ollama ps`), else Ollama's default, 4,096.

@@ -11,6 +11,7 @@ import typer
 from typer.core import TyperCommand
 
 from debater import __version__
+from debater.cli.batches import batches_app
 
 app = typer.Typer(
     help="Find the stances in your notes and see the strongest case for and against each.",
@@ -22,6 +23,7 @@ cache_app = typer.Typer(help="Inspect or clear the on-disk cache of model answer
 prompts_app = typer.Typer(help="Show the prompt templates in effect.")
 app.add_typer(cache_app, name="cache")
 app.add_typer(prompts_app, name="prompts")
+app.add_typer(batches_app, name="batches")
 
 Backend = Annotated[
     str | None,
@@ -80,14 +82,29 @@ ContextWindow = Annotated[
         help="Tokens the model's window holds [default: known model, server, or 4096 on Ollama].",
     ),
 ]
+Concurrency = Annotated[
+    int | None, typer.Option("--concurrency", "-j", help="Calls at once [default 8].")
+]
+Include = Annotated[
+    list[str] | None, typer.Option("--include", metavar="GLOB", help="Only these globs.")
+]
+Exclude = Annotated[
+    list[str] | None, typer.Option("--exclude", metavar="GLOB", help="Skip these globs.")
+]
+Overwrite = Annotated[
+    bool, typer.Option("--overwrite", help="Replace same-named files debater did not write.")
+]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")]
 
 
 # Parameters of commands that are not settings (every other parameter is a Settings field of
 # the same name; tests/test_cli.py checks it, so a renamed option cannot drop out silently).
 COMMAND_ONLY = frozenset(
     {"paths", "note", "claim", "target", "stance", "auto", "rounds", "dry_run", "json_out"}
-    | {"quiet", "folder", "yes", "name", "version"}
+    | {"quiet", "folder", "yes", "name", "version", "write", "run_first", "no_tensions", "output"}
+    | {"batch_id", "ctx"}
 )
+TRISTATE = frozenset({"batch"})  # --no-batch is kept: it must win over `batch = true` in a file
 
 
 def _flags(values: dict[str, Any]) -> dict[str, Any]:
@@ -98,7 +115,7 @@ def _flags(values: dict[str, Any]) -> dict[str, Any]:
     return {
         k: v
         for k, v in values.items()
-        if k in Settings.model_fields and v is not None and v is not False
+        if k in Settings.model_fields and v is not None and (v is not False or k in TRISTATE)
     }
 
 
@@ -155,9 +172,7 @@ def run(
     depth: Annotated[
         int | None, typer.Option("--depth", help="2 or 3 adds rebuttal rounds [default 1].")
     ] = None,
-    concurrency: Annotated[
-        int | None, typer.Option("--concurrency", "-j", help="Calls at once [default 8].")
-    ] = None,
+    concurrency: Concurrency = None,
     rpm: Annotated[int | None, typer.Option("--rpm", help="Limit requests per minute.")] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Redo notes whose sidecars are current.")
@@ -168,12 +183,8 @@ def run(
     no_cache: NoCache = False,
     cache_dir: CacheDir = None,
     formats: Annotated[str | None, typer.Option("--format", help="Sidecars: md,json.")] = None,
-    include: Annotated[
-        list[str] | None, typer.Option("--include", metavar="GLOB", help="Only these globs.")
-    ] = None,
-    exclude: Annotated[
-        list[str] | None, typer.Option("--exclude", metavar="GLOB", help="Skip these globs.")
-    ] = None,
+    include: Include = None,
+    exclude: Exclude = None,
     prompts_dir: PromptsDir = None,
     lc_model: LcModel = None,
     lc_kwargs: LcKwargs = None,
@@ -196,15 +207,26 @@ def run(
         bool,
         typer.Option("--follow-links", help="Read notes that links lead to outside the PATHs."),
     ] = False,
-    overwrite: Annotated[
-        bool,
-        typer.Option("--overwrite", help="Replace same-named files debater did not write."),
-    ] = False,
+    overwrite: Overwrite = False,
     prune: Annotated[
         bool, typer.Option("--prune", help="Remove sidecars whose note is gone.")
     ] = False,
+    batch: Annotated[
+        bool | None,
+        typer.Option("--batch/--no-batch", help="Through the provider's batch API: half price."),
+    ] = None,
+    no_wait: Annotated[
+        bool, typer.Option("--no-wait", help="With --batch: submit, show how to collect, exit.")
+    ] = False,
+    batch_retry_live: Annotated[
+        bool, typer.Option("--batch-retry-live", help="With --batch: re-ask failed items live.")
+    ] = False,
+    poll_interval: Annotated[
+        float | None,
+        typer.Option("--poll-interval", help="With --batch: seconds to the first poll [30]."),
+    ] = None,
     json_out: JsonOut = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")] = False,
+    quiet: Quiet = False,
 ) -> None:
     """Write STEM.perspectives.md and .json beside every note under the PATHs."""
     from debater.cli.commands import run_command
@@ -380,7 +402,7 @@ def cache_clear_cmd(
 @prompts_app.command("show")
 def prompts_show(
     name: Annotated[
-        str, typer.Argument(help="extract, debate, reply, discuss, summary or repair.")
+        str, typer.Argument(help="extract, debate, reply, discuss, summary, repair or tensions.")
     ],
     prompts_dir: PromptsDir = None,
 ) -> None:
@@ -388,6 +410,12 @@ def prompts_show(
     from debater.cli.commands import prompts_show_command
 
     raise typer.Exit(prompts_show_command(name, prompts_dir))
+
+
+from debater.cli import vault  # noqa: E402  (its commands take the options declared above)
+
+app.command(cls=_Command)(vault.tensions)
+app.command(cls=_Command)(vault.report)
 
 
 def main() -> None:

@@ -55,31 +55,48 @@ def settings_for(root: Path | None, flags: Flags) -> Settings:
     return load_settings(root, flags)
 
 
+def require_paths(paths: list[Path]) -> Path:
+    """The notes folder the paths share; a UsageError naming those that do not exist."""
+    from debater.notes.discover import existing, notes_root
+
+    missing = [str(p) for p in paths if not existing(p)]
+    if missing:
+        raise UsageError(f"no such file or folder: {', '.join(missing)}")
+    return notes_root(paths)
+
+
+def run_notes_shown(job: Job, paths: list[Path], quiet: bool) -> Summary:
+    """`debater run` over `paths` with the job, its progress on stderr unless `quiet`."""
+    from debater.cli.progress import make_reporter
+    from debater.engine import run_notes
+
+    reporter = make_reporter(quiet)
+    try:
+        return run_notes(job, paths, reporter=reporter)
+    finally:
+        if reporter is not None:
+            reporter.close()
+
+
 def run_command(
     paths: list[Path], flags: Flags, *, dry_run: bool, json_out: bool, quiet: bool
 ) -> int:
-    from debater.cli.progress import make_reporter
-    from debater.engine import run_notes
     from debater.job import open_job
-    from debater.notes.discover import existing, notes_root
 
     with reported(json_out):
-        missing = [str(p) for p in paths if not existing(p)]
-        if missing:
-            raise UsageError(f"no such file or folder: {', '.join(missing)}")
-        root = notes_root(paths)
+        root = require_paths(paths)
         settings = settings_for(root, flags)
         if dry_run:
             from debater.estimate import estimate_run
 
             return _print_estimate(estimate_run(paths, settings, root), json_out)
-        reporter = make_reporter(quiet)
-        try:
+        if settings.batch:
+            from debater.cli.batches import run_in_batches
+
+            summary = run_in_batches(settings, root, paths, quiet=quiet)
+        else:
             with open_job(settings, root) as job:
-                summary = run_notes(job, paths, reporter=reporter)
-        finally:
-            if reporter is not None:
-                reporter.close()
+                summary = run_notes_shown(job, paths, quiet)
         if json_out:
             emit(summary.model_dump_json())
         else:
@@ -107,7 +124,7 @@ def _print_summary(summary: Summary) -> None:
         f"{summary.stances} stances, {summary.perspectives} perspectives; "
         f"{summary.requests} requests, {summary.cache_hits} cache hits; "
         f"tokens: {summary.input_tokens} in, {summary.output_tokens} out"
-        f"{_token_details(summary)}; {summary.elapsed_s:.1f}s"
+        f"{_token_details(summary)}{_batch_details(summary)}; {summary.elapsed_s:.1f}s"
     )
     if summary.interrupted:
         line = "interrupted; rerun to finish (finished calls are cached). " + line
@@ -125,6 +142,15 @@ def _token_details(summary: Summary) -> str:
     if summary.thinking_tokens:
         parts.append(f"{summary.thinking_tokens} of the output thinking")
     return f" ({'; '.join(parts)})" if parts else ""
+
+
+def _batch_details(summary: Summary) -> str:
+    """Batches sent and what the answers cost at the batch price (batch mode only)."""
+    if not summary.batches and summary.cost_usd is None:
+        return ""
+    price = "" if summary.cost_usd is None else f", ~${summary.cost_usd:.4f} at the batch price"
+    waiting = f", {summary.waiting} note(s) waiting for them" if summary.waiting else ""
+    return f"; {summary.batches} batch(es) sent{price}{waiting}"
 
 
 def _print_estimate(estimate: Estimate, json_out: bool) -> int:

@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, create_model
 
-from debater.records import Firmness, Language, PerspectiveKind, Position, Strength
+from debater.records import Firmness, Language, PerspectiveKind, Position, Strength, TensionKind
 
 
 class ExtractedStance(BaseModel):
@@ -98,3 +98,18 @@ class DiscussionSummary(BaseModel):
     open_cruxes: list[str] = Field(
         description="Questions still open that the disagreement hinges on."
     )
+
+
+class FoundTension(BaseModel):
+    kind: TensionKind
+    explanation: str = Field(description="One sentence on what conflicts.")
+    question: str = Field(description="The question whose answer would settle it.")
+    stance_ids: list[str] = Field(
+        description="The `ref` of each stance in the tension, two or more.", min_length=2
+    )
+
+
+class TensionsAnswer(BaseModel):
+    """The tensions among one group of the author's stances (an empty list when none)."""
+
+    tensions: list[FoundTension]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from debater.errors import UsageError
 
-PROMPT_NAMES = ("extract", "debate", "reply", "discuss", "summary", "repair")
+PROMPT_NAMES = ("extract", "debate", "reply", "discuss", "summary", "repair", "tensions")
 _SECTION = re.compile(r"^=== (\w+) ===$", re.MULTILINE)
 _VERSION = re.compile(r"\Aversion:\s*(\S+)\s*\n")
 

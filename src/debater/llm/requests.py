@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from debater.backends.base import Message, Part, Request
-from debater.llm.answers import Extraction, Reply, debate_answer
+from debater.llm.answers import Extraction, Reply, TensionsAnswer, debate_answer
 from debater.llm.datablocks import encode_block, encode_passages
 from debater.llm.model_facts import Effort
 from debater.llm.prompts import Prompt, Prompts
@@ -25,6 +25,7 @@ EXTRACT_TOKENS_PER_INPUT = 1.5  # claims, targets and reasons restate the passag
 EXTRACT_MAX_TOKENS = 16_000
 DEBATE_MAX_TOKENS = 6144
 REPLY_MAX_TOKENS = 1536
+TENSIONS_MAX_TOKENS = 4096
 # How hard a thinking model thinks at each step unless --effort says otherwise: reading the note
 # and steelmanning both sides are the product; a single rebuttal needs less.
 STEP_EFFORT: dict[str, Effort] = {
@@ -33,6 +34,7 @@ STEP_EFFORT: dict[str, Effort] = {
     "reply": "low",
     "discuss": "low",
     "summary": "low",
+    "tensions": "medium",
 }
 
 
@@ -154,3 +156,19 @@ def reply_request(
     # Every reply under every stance of the note sends the same note: a shared prefix.
     parts = [Part(text=context.text(), cache=True), Part(text=task)]
     return _request(prompts.reply, "reply", Reply, REPLY_MAX_TOKENS, parts, tuning)
+
+
+def tensions_request(
+    prompt: Prompt,
+    shared: Sequence[str],
+    stances: Sequence[dict[str, Any]],
+    tuning: Tuning = Tuning(),
+) -> Request:
+    """The tensions among one group of stances that share the topics or targets in `shared`."""
+    task = prompt.render(
+        "user",
+        group=encode_block("group", [{"shared": list(shared)}]),
+        stances=encode_block("stances", stances),
+    )
+    parts = [Part(text=task)]
+    return _request(prompt, "tensions", TensionsAnswer, TENSIONS_MAX_TOKENS, parts, tuning)

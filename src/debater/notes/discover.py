@@ -9,6 +9,8 @@ from pathlib import Path
 
 NOTE_SUFFIXES = (".md", ".markdown", ".txt", ".mdown", ".mkd")
 OUTPUT_SUFFIXES = (".perspectives.md", ".perspectives.json", ".discussion.md")
+TENSIONS_FILE = "debater-tensions.md"  # written at the notes folder's root
+OUTPUT_NAMES = frozenset({TENSIONS_FILE})
 SKIPPED_DIRS = frozenset({".debater", ".git", ".obsidian", ".trash", "node_modules", "__pycache__"})
 
 
@@ -19,8 +21,9 @@ class Found:
 
 
 def is_output(path: Path) -> bool:
-    """Whether a file is one debater wrote (a sidecar), which is never a note."""
-    return path.name.endswith(OUTPUT_SUFFIXES) or ".debater" in path.parts
+    """Whether a file is one debater wrote (a sidecar, the tensions), which is never a note."""
+    name = path.name
+    return name.endswith(OUTPUT_SUFFIXES) or name in OUTPUT_NAMES or ".debater" in path.parts
 
 
 def _matches(rel: str, patterns: tuple[str, ...]) -> bool:

@@ -10,13 +10,14 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Iterator
-from typing import Any, ClassVar, TypeVar, get_args
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 
 from debater.backends.base import Backend, BackendOptions, Request, Response, TokenUsage
 from debater.backends.mock.discuss import build_summary, build_turn
 from debater.backends.mock.stances import find_stances
+from debater.backends.mock.tensions import build_tensions
 from debater.backends.mock.text import clip
 from debater.errors import InvalidOutputError
 from debater.llm.answers import ArguedPerspective, Debate, Extraction, Reply
@@ -24,6 +25,9 @@ from debater.llm.datablocks import decode_blocks
 from debater.llm.tokens import estimate_tokens
 from debater.notes.language import matches_language
 from debater.records import PerspectiveKind, Strength
+
+if TYPE_CHECKING:
+    from debater.batches.mock import MockBatches
 
 Blocks = dict[str, list[dict[str, Any]]]
 T = TypeVar("T")
@@ -208,6 +212,7 @@ _BUILDERS: dict[str, Callable[[Blocks], BaseModel]] = {
     "debate": build_debate,
     "reply": build_reply,
     "summary": build_summary,
+    "tensions": build_tensions,
 }
 _TEXT_BUILDERS: dict[str, Callable[[Request], str]] = {"discuss": build_turn}
 
@@ -224,6 +229,11 @@ class MockBackend(Backend):
 
     def __init__(self, options: BackendOptions) -> None:
         self.model, self.base_url, self.facts = self.resolve(options)
+
+    def batch_api(self) -> MockBatches:
+        from debater.batches.mock import MockBatches
+
+        return MockBatches(self)
 
     def complete(self, request: Request) -> Response:
         parsed = self._answer(request)
