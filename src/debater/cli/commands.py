@@ -148,7 +148,7 @@ def _batch_details(summary: Summary) -> str:
     """Batches sent and what the answers cost at the batch price (batch mode only)."""
     if not summary.batches and summary.cost_usd is None:
         return ""
-    price = "" if summary.cost_usd is None else f", ~${summary.cost_usd:.4f} at the batch price"
+    price = f", ~${summary.cost_usd:.4f} at the batch price" if summary.cost_usd else ""
     waiting = f", {summary.waiting} note(s) waiting for them" if summary.waiting else ""
     return f"; {summary.batches} batch(es) sent{price}{waiting}"
 

@@ -150,7 +150,11 @@ def tensions_command(
             ran = _run_first(job, paths, quiet) if run_first else OK
             if ran == INTERRUPTED:
                 return ran
-            found = find_tensions(job, paths, settings.include, settings.exclude)
+            try:
+                found = find_tensions(job, paths, settings.include, settings.exclude)
+            except KeyboardInterrupt:
+                say("interrupted; rerun to finish (the answers so far are cached)")
+                return INTERRUPTED
         if write:
             where = Path(shown_root(paths))
             with _writing(where / TENSIONS_FILE):
