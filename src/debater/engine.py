@@ -300,10 +300,12 @@ async def settled(calls: Iterable[Awaitable[T]]) -> list[T]:
             return signal
 
     results = await asyncio.gather(*(guarded(c) for c in calls))
+    kept: list[T] = []
     for r in results:
         if isinstance(r, Deferred):
             raise r
-    return [r for r in results if not isinstance(r, Deferred)]
+        kept.append(r)
+    return kept
 
 
 def shown(path: Path) -> str:

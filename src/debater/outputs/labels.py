@@ -6,6 +6,17 @@ from collections import Counter
 
 from debater.records import NoteResult, StanceResult
 
+# The perspective kinds in Chinese: the sidecars' labels and the mock's Chinese text use them.
+KIND_ZH = {
+    "empirical": "实证",
+    "logical": "逻辑",
+    "ethical": "伦理",
+    "economic": "经济",
+    "historical": "历史",
+    "practical": "实践",
+    "political": "政治",
+    "other": "其他",
+}
 EN = {
     "title": "Perspectives",
     "position": "Position",
@@ -38,6 +49,7 @@ EN = {
     "moderate": "moderate",
     "firm": "firm",
     "unknown": "firmness unknown",
+    "undecided_position": "undecided",
     "banner": "Stances found in {source} by debater with `{backend}` (`{model}`): for each, the "
     "strongest case for and against. Names of thinkers are the model's suggestions: verify them.",
     "mock_banner": "**Mock output.** These perspectives are offline placeholders, not arguments. "
@@ -80,17 +92,9 @@ ZH = {
     "（见 `debater backends`）。",
     "weak": "弱",
     "strong": "强",
-    "empirical": "实证",
-    "logical": "逻辑",
-    "ethical": "伦理",
-    "economic": "经济",
-    "historical": "历史",
-    "practical": "实践",
-    "political": "政治",
-    "other": "其他",
+    "undecided_position": "未决定",
+    **KIND_ZH,
 }
-ZH["undecided_position"] = "未决定"
-EN["undecided_position"] = "undecided"
 
 
 def labels_for(result: NoteResult) -> dict[str, str]:

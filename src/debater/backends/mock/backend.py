@@ -24,6 +24,7 @@ from debater.llm.answers import ArguedPerspective, Debate, Extraction, Reply
 from debater.llm.datablocks import decode_blocks
 from debater.llm.tokens import estimate_tokens
 from debater.notes.language import matches_language
+from debater.outputs.labels import KIND_ZH
 from debater.records import PerspectiveKind, Strength
 
 if TYPE_CHECKING:
@@ -34,16 +35,6 @@ T = TypeVar("T")
 LABEL = "[mock]"
 _KINDS: tuple[PerspectiveKind, ...] = get_args(PerspectiveKind)
 _STRENGTHS: tuple[Strength, ...] = ("strong", "moderate", "weak")
-_KIND_ZH = {
-    "empirical": "实证",
-    "logical": "逻辑",
-    "ethical": "伦理",
-    "economic": "经济",
-    "historical": "历史",
-    "practical": "实践",
-    "political": "政治",
-    "other": "其他",
-}
 # Excerpt lengths tried in turn until the text is in the wanted language (0: no excerpt).
 _EXCERPTS = (40, 16, 0)
 
@@ -108,7 +99,7 @@ def _perspective(
         verb = "支持" if side == "support" else "反对"
         title = f"{LABEL} {verb}{n + 1}：{angle_zh}" + (f"「{claim}」" if claim else "")
         argument = (
-            f"{LABEL} 这是一个占位论证，从{_KIND_ZH[kind]}角度{verb}这个立场，说明{angle_zh}。"
+            f"{LABEL} 这是一个占位论证，从{KIND_ZH[kind]}角度{verb}这个立场，说明{angle_zh}。"
             + (f"它针对作者自己的理由「{reason}」。" if reason else "")
             + (f"它也回到作者回应的说法「{target}」。" if target else "")
             + "换用真实的模型后端，才能得到真正的论证。"
