@@ -91,7 +91,8 @@ def extract(path: Path) -> tuple[list[ExtractedStance], dict[str, Lines]]:
     lines = {p.id: set(range(p.lines[0], p.lines[1] + 1)) for p in prepared.passages}
     found: list[ExtractedStance] = []
     for group in chunks(prepared.passages):
-        found += find_stances(passage_record(p) for p in group)
+        header = {"file": prepared.note.name, "title": prepared.title}
+        found += find_stances((passage_record(p) for p in group), header)
     return found, lines
 
 

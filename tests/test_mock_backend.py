@@ -666,3 +666,82 @@ def test_model_option_and_token_estimate() -> None:
     assert MockBackend(BackendOptions(model="mock-2")).model == "mock-2"
     assert estimate_tokens("我不同意") == 4
     assert estimate_tokens("abcd" * 10) == 10
+
+
+@pytest.mark.parametrize(
+    ("text", "position"),
+    [
+        ("Really enjoyed it.", "agree"),
+        ("Imaginative drawings.  Nice story.  Sad story.", "agree"),
+        ("I consider this to be a bad book.", "disagree"),
+        ("The ending was not good.", "disagree"),
+        ("It was somewhat entertaining, but meh.", "partly"),
+        ("一个野蛮的时代，一段传奇的故事！", "agree"),
+        ("总的来说，这本书让我大失所望，通篇都是命令用法。", "disagree"),  # 来说: no one speaks
+    ],
+)
+def test_a_verdict_in_everyday_words_is_a_stance(text: str, position: str) -> None:
+    review = {"id": "p-1", "kind": "paragraph", "section": ["The Book"], "text": text}
+    [stance] = find_stances([review])  # about the book in the heading, or a claim of its own
+    assert (stance.position, stance.target) in {(position, "The Book"), ("own-idea", None)}
+    assert stance.claim
+
+
+def test_a_bare_verdict_is_about_the_notes_title() -> None:
+    [stance] = find_stances(records(("paragraph", "Really enjoyed it.")), {"title": "Dune"})
+    assert (stance.position, stance.target) == ("agree", "Dune")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A society that coddles itself is dangerous: we lose the benefits of healthy pain.",
+        "Shallow work is non-cognitively demanding, logistical-style work.",
+        "The best ideas are surprising and general.",
+        "Your thoughts are not true, so look for thoughts that can become useful beliefs.",
+        "An interesting question that most people never consider is what pain you want.",
+        "Common mistake to start soft; people don't know where they stand.",
+        "最后问了下公司的大神，他推荐直接看官网。",
+        "作者完全不同意这个观点。",
+        "“动物的确会调节自己的出生率。”作者支持的观点是，",
+    ],
+)
+def test_evaluative_words_outside_the_authors_voice_are_no_stance(text: str) -> None:
+    assert find_stances(records(("list_item", text))) == []
+
+
+def test_an_agreement_word_is_not_read_as_someone_elses_report() -> None:
+    [stance] = find_stances(records(("paragraph", "超級同意需要先大量輸入才能輸出。")))
+    assert stance.position in {"agree", "own-idea"}
+
+
+def test_signed_quotations_verse_ratings_and_bylines_are_no_stance() -> None:
+    signed = records(
+        ("paragraph", "Twenty years from now you will be disappointed. So throw off the bowlines."),
+        ("list_item", "Twain"),
+        ("paragraph", "Never give in. I think never is the word."),
+        ("paragraph", "— Winston Churchill"),
+    )
+    assert find_stances(signed) == []
+    verse = records(("paragraph", "I do not know,<br>\nSays the great bell of Bow."))
+    assert find_stances(verse) == []
+    ratings = records(("paragraph", "推荐指数：`* * * *`"), ("paragraph", "Rating: 4.5/5"))
+    assert find_stances(ratings) == []
+    assert find_stances(records(("paragraph", "(a new rendering by Sam Torode)"))) == []
+
+
+def test_a_list_of_items_is_not_a_signature() -> None:
+    items = records(
+        ("list_item", "(Well-put. To me, this sounds like choosing dependencies in software.)"),
+        ("list_item", "Principles"),
+        ("list_item", "Clutter is costly"),
+    )
+    assert [s.passage_ids for s in find_stances(items)] == [["p-1"]]
+
+
+def test_a_title_of_excerpts_covers_the_note_but_a_file_name_says_nothing() -> None:
+    poem = records(("paragraph", "我想到在白天出生的孩子，一定是出于故意。我觉得很好。"))
+    assert find_stances(poem, {"file": "x.md", "title": "Excerpts"}) == []
+    assert find_stances(poem, {"file": "excerpts.md", "title": "excerpts"}) != []
+    year = {"file": "x.md", "title": "2021 reading summary"}
+    assert find_stances(records(("paragraph", "这本书处处直击人心。")), year) != []

@@ -657,3 +657,15 @@ def test_editing_one_passage_leaves_other_ids(doc: Block, data: st.DataObject) -
     for i, (old, new) in enumerate(zip(before, after, strict=True)):
         if i != edited and " ".join(old.text.split()) != old_text:
             assert new.id == old.id
+
+
+def test_html_prose_is_a_paragraph_of_its_visible_text() -> None:
+    body = (
+        '<figure>\n  <img src="c.jpg" alt="Solitude">\n  <figcaption>\n'
+        "    <a href='https://example.org'>One Hundred Years of Solitude</a>\n"
+        "    <details><summary>👉 Show comment</summary>\n"
+        "      A beautiful story. Read it once!<br>\n    </details>\n  </figcaption>\n</figure>"
+    )
+    [passage] = seg(body)
+    assert (passage.kind, passage.lines, passage.minable) == ("paragraph", (1, 9), True)
+    assert passage.text == "One Hundred Years of Solitude\nA beautiful story. Read it once!"

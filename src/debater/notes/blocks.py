@@ -11,6 +11,8 @@ Where notes and CommonMark part ways, the note's author wins:
 - `<h1>`…`<h6>` lines are headings; so is a bold-only line (`**Chapter 3**`,
   `<b>10.《沉默的羔羊》</b>`) outside lists and quotes, one level below `######`, unless it
   is a sentence or longer than 80 characters.
+- An HTML block holding prose (a review in `<details>`, a `<p>`) is a paragraph of the text a
+  reader sees, without `<summary>` labels, scripts, styles and comments.
 - A list item or quote that holds no text of its own before a nested block (`- - text`)
   dissolves: its first block takes its place. Anything the parser leaves out joins the
   block before it.
@@ -26,7 +28,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
-from debater.notes.inline import bold_heading, clean_text, heading_like, html_heading
+from debater.notes.inline import bold_heading, clean_text, heading_like, html_heading, html_prose
 from debater.records import PassageKind
 
 _MARKDOWN = MarkdownIt("commonmark").enable("table")
@@ -175,6 +177,8 @@ class _Walk:
             self._container(node, parent, quotes, "quote" if quotes else "list_item")
         elif node.type == "blockquote":
             self._container(node, parent, quotes + 1, "quote")
+        elif node.type == "html_block" and (prose := html_prose(self._raw(first, last, quotes))):
+            self._add("quote" if quotes else "paragraph", first, last, prose, parent)
         else:
             kind = _RAW_KINDS.get(node.type, "html")
             self._add(kind, first, last, self._raw(first, last, quotes), parent)

@@ -88,5 +88,18 @@ def heading_like(text: str) -> bool:
     return bool(text) and len(text) <= _LONGEST_HEADING and not text.endswith(_SENTENCE_END)
 
 
+_HIDDEN = re.compile(
+    r"<!--.*?-->|<(?P<tag>summary|script|style|button)\b[^>]*>.*?</(?P=tag)\s*>", re.I | re.S
+)
+
+
+def html_prose(block: str) -> str | None:
+    """The text a reader sees in an HTML block (without `<summary>` labels, scripts, styles
+    and comments), one line per line, if any of it is a sentence rather than a caption."""
+    lines = (_strip_tags(line) for line in _HIDDEN.sub("", block).split("\n"))
+    text = [line for line in lines if line]
+    return "\n".join(text) if any(not heading_like(line) for line in text) else None
+
+
 def _strip_tags(text: str) -> str:
     return " ".join(html.unescape(_TAG.sub("", text)).split())

@@ -195,7 +195,7 @@ def build_reply(blocks: Blocks) -> Reply:
 
 
 def build_extraction(blocks: Blocks) -> Extraction:
-    return Extraction(stances=find_stances(blocks.get("passages", [])))
+    return Extraction(stances=find_stances(blocks.get("passages", []), _first(blocks, "note")))
 
 
 _BUILDERS: dict[str, Callable[[Blocks], BaseModel]] = {

@@ -31,7 +31,8 @@ ATTRIBUTION = re.compile(
     r"|^(?:according to|quote:|quoting|引用|原文|据)"
     rf"|^{_ZH_LEAD}(?![我这那]|笔者|本人|鄙人|个人)"
     r"(?:[A-Za-z][A-Za-z.\- ]{0,30}?|[\u4e00-\u9fff]{1,4}?)"
-    r"\s*(?:认为|觉得|说|谈到|提到|指出|主张|表示|声称|写道|相信|反对|支持|预测|担心|的看法|的观点)",
+    r"\s*(?:认为|觉得|(?<![来话是])说|谈到|提到|指出|主张|表示|声称|写道|相信|反对|支持|预测|担心|的看法|的观点)"
+    rf"|^{_ZH_LEAD}(?:原?作者|他们?|她们?|书中)(?:也|并|则|完全|并不|不太)*不?(?:同意|赞同|认同)",
     _FLAGS,
 )
 # A work speaking for itself, anywhere in a passage: "所以这本书提倡的是X", "The book argues X".
@@ -93,6 +94,19 @@ OBJECTION_LABEL = re.compile(
     r"^\s*(?:objections?|disagreements?|criticisms?|counterpoints?|pushback|反驳|异议|质疑)\s*[:：]\s*",
     _FLAGS,
 )
+# A line naming who said the passage before it: "- Churchill", "— Mark Twain, Notebooks", "——鲁迅".
+SIGNATURE = re.compile(
+    r"^\s*(?:[-—–―~]{1,2}\s*)?(?:[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|van|von|of|the)){0,4}"
+    r"(?:\s*[,，(（].{0,60})?|[\u4e00-\u9fff·]{2,8}(?:\s*[,，《(（].{0,40})?)\s*$"
+)
+_DASHED = re.compile(r"^\s*[-—–―~]{1,2}\s*\S")
+# A line that only rates or links: "Rating: 4.5/5", "推荐指数：★★★★", "上月总结：[link](url)".
+RATING_LINE = re.compile(
+    r"^\s*[^:：\n]{1,16}[:：]\s*(?:[`*★☆⭐🍔🥦\d./\s-]+|`?(?:null|n/a)`?|\[[^\]]*\]\([^)]*\))\s*$",
+    _FLAGS,
+)
+# A byline in parentheses: "(a new rendering by Sam Torode)", "(translated by ...)".
+BYLINE = re.compile(r"(?<![A-Za-z])(?:by|translated|edited|trans\.|ed\.)\s+[A-Z]|译(?:者|本)?[:：]")
 NONE_ANSWER = re.compile(r"^(?:no|none|nope|nothing|n/a|无|没有)(?![A-Za-z])", _FLAGS)
 
 # Front matter that the loader did not recognise: every line a `key: value` pair.
@@ -159,9 +173,30 @@ def reports(sentence: str) -> bool:
 
 
 def is_metadata(raw: str) -> bool:
-    """Whether a passage is leftover front matter: two or more `key: value` lines."""
+    """Whether a passage is leftover front matter (two or more `key: value` lines) or a rating."""
     lines = [line for line in raw.splitlines() if line.strip()]
+    if len(lines) == 1:
+        return RATING_LINE.match(lines[0]) is not None
     return len(lines) >= 2 and all(METADATA_LINE.match(line) for line in lines)
+
+
+def signature(kind: str, text: str, alone: bool) -> bool:
+    """Whether a passage only names who said the one before it: "— Mark Twain", or "Churchill"
+    as a list item `alone` (neither passage beside it is a list item)."""
+    if not SIGNATURE.match(text) or text.rstrip().endswith((".", "。", "!", "?", "！", "？")):
+        return False
+    return (kind == "list_item" and alone) or _DASHED.match(text) is not None
+
+
+def verse(raw: str) -> bool:
+    """Whether a passage is set as verse: short lines that do not end sentences, broken by hand
+    (`<br>`) or three or more of them."""
+    lines = [line.strip() for line in re.split(r"<br\s*/?>|\n", raw, flags=re.I) if line.strip()]
+    if len(lines) < 2 or (len(lines) < 3 and not re.search(r"<br|  \n", raw, re.I)):
+        return False
+    width = max(len(line.encode("gbk", "replace")) for line in lines)
+    ends = (".", "。", "!", "?", "！", "？", ":", "：")
+    return width <= 60 and not any(line.endswith(ends) for line in lines[:-1])
 
 
 def aside(text: str) -> str | None:

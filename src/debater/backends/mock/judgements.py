@@ -10,7 +10,7 @@ from debater.backends.mock.markers import _en, _rx, _zh
 # A verdict on a work (a book, an essay, a film): praise reads as agreement, criticism as dissent.
 PRAISE = _rx(
     _en(
-        "(?:highly |strongly )?recommend(?:ed)?",
+        "(?<!he )(?<!she )(?<!they )(?:highly |strongly )?recommend(?:ed)?",
         "(?:a|such a) (?:great|fun|good|quick|terrific) (?:read|time)",
         "worth (?:a |the )?(?:read|reading|it)",
         "must[- ]read",
@@ -24,7 +24,7 @@ PRAISE = _rx(
         "writes (?:so |very |really )?(?:well|beautifully|clearly|simply|imaginatively|elegantly)",
     ),
     _zh(
-        "推荐",
+        "(?<![他她们])推荐",
         "值得一读",
         "值得一看",
         "好书",
@@ -46,7 +46,8 @@ CRITICISM = _rx(
         "overrated",
         "(?:utter|complete|total) (?:trash|garbage|rubbish)",
         "waste of (?:time|money)",
-        "(?:didn't|did not|doesn't|does not) work(?: for me)?",
+        "(?:didn't|did not|doesn't|does not) work for me",
+        "^(?:it|this|that) (?:didn't|did not|doesn't|does not) work",
         "disappointing",
         "bogus",
         "bitter rant",

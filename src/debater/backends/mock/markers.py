@@ -49,7 +49,7 @@ DISAGREE = _rx(
         "(?:i|we)(?:'d| would| really| just| still| honestly)? (?:don't|do not|can't|cannot) "
         "(?:agree|think|believe|buy)",
         "not (?:the )?(?:correct|right)",
-        "not true",
+        "^(?:(?:that|this|it)(?:'s| is) )?(?:simply |just )?not true",
         "not convinced",
         "(?:is|are|was|were|be|'s|'re|seems?|sounds?|feels?|got (?:it|this|that)|dead|plain"
         "|simply|just|completely|totally|all) wrong",
@@ -105,7 +105,7 @@ AGREE = _rx(
         "precisely",
         "(?:this|that|it)(?:'s| is) (?:right|true|correct|spot on)",
         "(?:so|very|quite|absolutely|definitely|sadly|all too) true",
-        "^true",
+        "^true(?=\\s*(?:[.!,;:]|$))",
         "makes? sense",
         "good point",
         "fair point",
@@ -152,7 +152,7 @@ UNDECIDED = _rx(
         "i wonder",
         "wondering",
         "curious",
-        "(?:don't|do not) know",
+        "(?:i|we)(?: really| still| just)? (?:don't|do not) know",
         "hard to say",
         "hard to tell",
         "can't tell",

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from debater.backends.mock import cues
 from debater.backends.mock import judgements as jd
 from debater.backends.mock import markers as mk
-from debater.backends.mock.text import content_size
+from debater.backends.mock.sentiment import WORK, evaluation
+from debater.backends.mock.text import content_size, mask_quotes
 from debater.records import Firmness, Position
 
 
@@ -44,9 +45,16 @@ def read(
             continue
         if i not in reported and (found := decisive(parts, i)):
             return found
+    if found := _evaluated(parts, reported):
+        return found
     if decisive_only or (after_quote and not _hit(mk.OWN_VIEW, parts, reported)):
         return None
     return _weak(parts, reported)
+
+
+def _own(sentence: str) -> str:
+    """A sentence as matched: normalised, with quoted words blanked (they are not the author's)."""
+    return mk.normalise(mask_quotes(sentence))
 
 
 def _qualified(s: str, end: int, following: str) -> bool:
@@ -71,8 +79,8 @@ _VERDICTS: tuple[tuple[re.Pattern[str], Position], ...] = (
 def decisive(parts: list[str], i: int, doubt: bool = True) -> Reading | None:
     """A verdict in sentence i: disagreement, doubt (if `doubt`), (partial) agreement or
     indecision."""
-    s = mk.normalise(parts[i])
-    following = mk.normalise(parts[i + 1]) if i + 1 < len(parts) else ""
+    s = _own(parts[i])
+    following = _own(parts[i + 1]) if i + 1 < len(parts) else ""
     if m := mk.DISAGREE.search(s):
         return Reading("disagree", i, m.span())
     if m := jd.FEASIBILITY.search(s):
@@ -94,12 +102,24 @@ def decisive(parts: list[str], i: int, doubt: bool = True) -> Reading | None:
     return None
 
 
+def _evaluated(parts: list[str], reported: set[int]) -> Reading | None:
+    """A verdict from evaluative words in the author's voice (see `sentiment`): praise agrees,
+    criticism dissents, both are partial agreement."""
+    for i, part in enumerate(parts):
+        s = _own(part)
+        if mk.OWN_VIEW.search(s) and not WORK.search(s):
+            continue  # "我觉得快读也有用处" is a view; "I think this book is great" judges
+        if i not in reported and (found := evaluation(s)):
+            return Reading(found.position, i, found.span, on_work=True)
+    return None
+
+
 def _weak(parts: list[str], reported: set[int]) -> Reading | None:
     """A position from feelings and hedged views when no sentence gives a verdict.
 
-    Alarm or surprise accepts what was said; "interesting" alone is undecided, but followed
-    by an own view it is engagement with the claim, counted as agreement. Sentences that report
-    someone else's view ("所以这本书提倡的是X") say nothing of the author's.
+    Alarm or surprise accepts what was said; "interesting" alone (as a remark) is undecided, but
+    followed by an own view it is engagement with the claim, counted as agreement. Sentences that
+    report someone else's view ("所以这本书提倡的是X") say nothing of the author's.
     """
     accept, curious = _hit(mk.ACCEPTING, parts, reported), _hit(mk.CURIOUS, parts, reported)
     views = (_hit(mk.OWN_VIEW, parts, reported), _hit(mk.OWN_CONCLUSION, parts, reported))
@@ -107,11 +127,18 @@ def _weak(parts: list[str], reported: set[int]) -> Reading | None:
     if accept or (curious and own):
         index, span = min(h for h in (accept, curious) if h)
         return Reading("agree", index, span)
-    if curious:
+    if curious and _remark(parts[curious[0]]):
         return Reading("undecided", *curious)
     if own:
         return Reading("own-idea", *own)
     return None
+
+
+def _remark(sentence: str) -> bool:
+    """Whether "interesting" is the author's remark: said in the first person or in a few words
+    ("Interesting."), not inside a sentence about something else ("An interesting question
+    that most people never consider is ...")."""
+    return bool(cues.FIRST_PERSON.search(sentence)) or content_size(sentence) <= 5
 
 
 def _hit(
@@ -119,7 +146,7 @@ def _hit(
 ) -> tuple[int, tuple[int, int]] | None:
     """The first sentence not in `skip` that the pattern matches in, with the match's span."""
     for i, part in enumerate(parts):
-        if i not in skip and (m := pattern.search(mk.normalise(part))):
+        if i not in skip and (m := pattern.search(_own(part))):
             return i, m.span()
     return None
 

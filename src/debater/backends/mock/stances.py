@@ -53,6 +53,7 @@ QUOTED_SHARE = 0.6
 class _State:
     """What the finder remembers between passages of one batch."""
 
+    title: str = ""  # the note's own title (not its file name): "Excerpts" is a heading too
     section: tuple[str, ...] | None = None
     quoting: bool = False  # inside other people's text: a quotation section or a transcript
     summarising: bool = False  # under a summary heading: the work's views unless "I" speaks
@@ -62,13 +63,33 @@ class _State:
     seen: dict[str, str] = field(default_factory=dict)  # passage id -> text, for `parent`
 
 
-def find_stances(records: Iterable[Mapping[str, Any]]) -> list[ExtractedStance]:
+def find_stances(
+    records: Iterable[Mapping[str, Any]], note: Mapping[str, Any] | None = None
+) -> list[ExtractedStance]:
     """The author's stances in passage records (`id`, `kind`, `text`; optional `section`, a
     heading path as a list or a " > "-joined string, and `parent`, the id of the passage that
-    this one sits under)."""
-    state = _State()
-    found = (_passage(record, state) for record in records)
+    this one sits under). `note` is the request's note header (`file`, `title`)."""
+    state = _State(title=_own_title(note or {}))
+    items = list(records)
+    found = (_passage(record, state, _signed(items, i)) for i, record in enumerate(items))
     return [stance for stance in found if stance is not None]
+
+
+def _signed(items: list[Mapping[str, Any]], i: int) -> bool:
+    """Whether the passage after item i only names who said item i."""
+    if i + 1 >= len(items):
+        return False
+    kinds = [str(items[j].get("kind")) if 0 <= j < len(items) else "" for j in (i, i + 2)]
+    nxt = items[i + 1]
+    text = clean(str(nxt.get("text", "")))
+    return cues.signature(str(nxt.get("kind")), text, "list_item" not in kinds)
+
+
+def _own_title(note: Mapping[str, Any]) -> str:
+    """The note's title when the author wrote one (a title that is only the file's name says
+    nothing of what the note holds)."""
+    title, file = str(note.get("title") or ""), str(note.get("file") or "")
+    return "" if not title or title == file.rsplit(".", 1)[0] else title
 
 
 def _section(record: Mapping[str, Any]) -> tuple[str, ...]:
@@ -86,10 +107,13 @@ def _enter(record: Mapping[str, Any], state: _State) -> None:
     state.section, state.pending, state.previous, state.work = section, None, None, None
     heading = [str(record.get("text", ""))] if record.get("kind") == "heading" else []
     headings = [mk.normalise(h) for h in [*section, *heading]]
-    state.quoting, state.summarising = cues.quoting_under(headings), cues.summary_under(headings)
+    # A title of excerpts covers the note; a "summary" in a title is more often a year's review.
+    state.quoting = cues.quoting_under([mk.normalise(state.title), *headings])
+    state.summarising = cues.summary_under(headings)
 
 
-def _passage(record: Mapping[str, Any], state: _State) -> ExtractedStance | None:
+def _passage(record: Mapping[str, Any], state: _State, signed: bool) -> ExtractedStance | None:
+    """The stance a passage takes; `signed` says the next passage names who said it."""
     _enter(record, state)
     raw = str(record.get("text", ""))
     text = clean(raw)
@@ -97,6 +121,9 @@ def _passage(record: Mapping[str, Any], state: _State) -> ExtractedStance | None
         return None
     pid = str(record.get("id", ""))
     state.seen[pid] = text
+    if signed or cues.verse(raw):  # a signed quotation, a poem: other people's words
+        state.pending = state.previous = Target(pid, text)
+        return None
     parent = state.seen.get(str(record.get("parent") or ""))
     around = (
         Target(str(record.get("parent")), parent) if parent else state.pending or state.previous
@@ -121,14 +148,16 @@ def _passage(record: Mapping[str, Any], state: _State) -> ExtractedStance | None
 
 
 def _heading_work(state: _State, pid: str) -> Target | None:
-    """The section's heading as the work a verdict is about ("Idea Makers, by S. Wolfram")."""
-    return Target(pid, state.section[-1]) if state.section else None
+    """The section's heading, else the note's title, as the work a verdict is about ("Idea
+    Makers, by S. Wolfram")."""
+    name = state.section[-1] if state.section else state.title
+    return Target(pid, name) if name else None
 
 
 def _own_words(text: str) -> str | None:
     """The author's words in a passage that is theirs by form: an aside, a thought, a signature."""
     if (words := cues.aside(text)) is not None:
-        return words
+        return None if cues.BYLINE.search(words) else words
     if text.startswith(cues.THOUGHT):
         return text.removeprefix(cues.THOUGHT).strip()
     if signed := cues.SELF_NAME.match(text):

@@ -60,6 +60,13 @@ def without_quotes(text: str) -> str:
     return text
 
 
+def mask_quotes(text: str) -> str:
+    """Same-length copy of text with its quoted spans blanked: only the author's own words."""
+    for start, end in quoted_spans(text):
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
+
+
 def unquote(text: str) -> str:
     """Text without the quotation marks around all of it, if there are such marks."""
     text = text.strip()
