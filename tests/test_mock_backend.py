@@ -745,3 +745,42 @@ def test_a_title_of_excerpts_covers_the_note_but_a_file_name_says_nothing() -> N
     assert find_stances(poem, {"file": "excerpts.md", "title": "excerpts"}) != []
     year = {"file": "x.md", "title": "2021 reading summary"}
     assert find_stances(records(("paragraph", "这本书处处直击人心。")), year) != []
+
+
+def test_a_question_under_a_heading_of_questions_is_the_authors_doubt() -> None:
+    question = "Can someone use this to reframe harmful beliefs? This might be easy to debunk."
+    asked: list[dict[str, Any]] = [
+        {"id": "h", "kind": "heading", "text": "Questions"},
+        {"id": "q", "kind": "paragraph", "section": ["Questions"], "text": question},
+    ]
+    [stance] = find_stances(asked)
+    assert (stance.position, stance.strength, stance.passage_ids) == (
+        "undecided",
+        "tentative",
+        ["q"],
+    )
+    summary = records(("list_item", 'An important question is "What pain do you want in life?"'))
+    assert find_stances(summary) == []
+
+
+def test_quotations_signed_at_their_end_and_bare_ratings_are_no_stance() -> None:
+    signed = records(
+        ("paragraph", "I think, therefore I am. — René Descartes"),
+        ("paragraph", "我觉得希望是本无所谓有的。——鲁迅《故乡》"),
+        ("paragraph", "★★★★☆"),
+    )
+    assert find_stances(signed) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "position"),
+    [
+        ("I'm skeptical: the studies are tiny.", "disagree"),
+        ("这个结论有点以偏概全，样本只来自一个城市。", "disagree"),
+        ("这段一针见血，拖延确实是情绪问题。", "agree"),
+        ("This resonates with me: slow mornings made me calmer.", "agree"),
+    ],
+)
+def test_everyday_reactions_after_a_quotation(text: str, position: str) -> None:
+    quoted = records(("quote", "Procrastination is an emotion problem."), ("paragraph", text))
+    assert [s.position for s in find_stances(quoted)] == [position]

@@ -69,6 +69,14 @@ SUMMARY_HEADING = re.compile(
     r"(?![A-Za-z])|摘要|概要|概述|梗概|大纲|内容提要|内容概要|主要内容",
     _FLAGS,
 )
+# A line of stars alone: a rating ("★★★★☆", "4/5").
+STARS = re.compile(r"^\s*(?:[★☆⭐✩✭]+|\d(?:\.\d)?\s*/\s*(?:5|10))\s*$")
+# Headings over the author's own open questions: a question under one is the author's doubt.
+QUESTIONS_HEADING = re.compile(
+    r"(?<![A-Za-z])(?:(?:open |my )?questions?|doubts?|puzzles?)(?![A-Za-z])"
+    r"|疑问|困惑|存疑|我的问题",
+    _FLAGS,
+)
 # ... unless the heading also promises the reader's own words ("Highlights & Comments").
 REACTION_HEADING = re.compile(
     r"(?<![A-Za-z])(?:comments?|thoughts?|notes?|reflections?|reactions?|takeaways?|review)"
@@ -98,6 +106,12 @@ OBJECTION_LABEL = re.compile(
 SIGNATURE = re.compile(
     r"^\s*(?:[-—–―~]{1,2}\s*)?(?:[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|van|von|of|the)){0,4}"
     r"(?:\s*[,，(（].{0,60})?|[\u4e00-\u9fff·]{2,8}(?:\s*[,，《(（].{0,40})?)\s*$"
+)
+# A quotation signed at its end: "... already taken. — Oscar Wilde", "……。——鲁迅《呐喊》".
+SIGNED_AT_END = re.compile(
+    r"(?:\s(?:—{1,2}|–|―|--)|[.。!！?？”\"]\s*(?:—{1,2}|–|―|-{1,2}|~))\s*"
+    r"(?:[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|van|von|of|the)){0,4}|[\u4e00-\u9fff·]{2,8})"
+    r"(?:\s*[,，《(（].{0,60})?\s*$"
 )
 _DASHED = re.compile(r"^\s*[-—–―~]{1,2}\s*\S")
 # A line that only rates or links: "Rating: 4.5/5", "推荐指数：★★★★", "上月总结：[link](url)".
@@ -155,6 +169,11 @@ def quoting_under(headings: list[str]) -> bool:
     return False
 
 
+def asking_under(headings: list[str]) -> bool:
+    """Whether the innermost heading is over the author's questions ("Questions", "疑问")."""
+    return bool(headings) and QUESTIONS_HEADING.search(headings[-1]) is not None
+
+
 def summary_under(headings: list[str]) -> bool:
     """Whether a heading path is over a summary of the work: its innermost heading that says."""
     for heading in reversed(headings):
@@ -176,7 +195,7 @@ def is_metadata(raw: str) -> bool:
     """Whether a passage is leftover front matter (two or more `key: value` lines) or a rating."""
     lines = [line for line in raw.splitlines() if line.strip()]
     if len(lines) == 1:
-        return RATING_LINE.match(lines[0]) is not None
+        return bool(RATING_LINE.match(lines[0]) or STARS.match(lines[0]))
     return len(lines) >= 2 and all(METADATA_LINE.match(line) for line in lines)
 
 

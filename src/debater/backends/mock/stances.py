@@ -57,6 +57,7 @@ class _State:
     section: tuple[str, ...] | None = None
     quoting: bool = False  # inside other people's text: a quotation section or a transcript
     summarising: bool = False  # under a summary heading: the work's views unless "I" speaks
+    asking: bool = False  # under a heading of questions: each question is the author's doubt
     pending: Target | None = None  # a quotation or report awaiting the author's reaction
     previous: Target | None = None  # the passage before, for an aside to point at
     work: Target | None = None  # a cover or link just shown: the next blockquote reviews it
@@ -110,6 +111,7 @@ def _enter(record: Mapping[str, Any], state: _State) -> None:
     # A title of excerpts covers the note; a "summary" in a title is more often a year's review.
     state.quoting = cues.quoting_under([mk.normalise(state.title), *headings])
     state.summarising = cues.summary_under(headings)
+    state.asking = cues.asking_under(headings)
 
 
 def _passage(record: Mapping[str, Any], state: _State, signed: bool) -> ExtractedStance | None:
@@ -121,7 +123,7 @@ def _passage(record: Mapping[str, Any], state: _State, signed: bool) -> Extracte
         return None
     pid = str(record.get("id", ""))
     state.seen[pid] = text
-    if signed or cues.verse(raw):  # a signed quotation, a poem: other people's words
+    if signed or cues.verse(raw) or cues.SIGNED_AT_END.search(text):  # a signed quotation, a poem
         state.pending = state.previous = Target(pid, text)
         return None
     parent = state.seen.get(str(record.get("parent") or ""))
@@ -141,6 +143,8 @@ def _passage(record: Mapping[str, Any], state: _State, signed: bool) -> Extracte
     state.previous = Target(pid, text)
     if record.get("kind") == "quote" and work is not None and not text.startswith(cues.OPEN_QUOTES):
         return _react(pid, text, work, "own")  # the author's review under a cover: "> 神奇的想象力"
+    if state.asking and record.get("kind") != "quote" and "?" in text.replace("？", "?"):
+        return _react(pid, text, state.pending, "asked")
     if state.summarising and not cues.FIRST_PERSON.search(without_quotes(text)):
         state.pending = Target(pid, text)  # a summary tells the work's views, not the author's
         return None
@@ -214,23 +218,24 @@ def _react(
     pid: str,
     text: str,
     target: Target | None,
-    mode: Literal["", "decisive", "after-quote", "own", "objection"] = "",
+    mode: Literal["", "decisive", "after-quote", "own", "objection", "asked"] = "",
     work: Target | None = None,
 ) -> ExtractedStance | None:
     """The stance a passage takes (towards `target`, if any), or None if it takes none.
 
     `mode` says whose words these are: after a report only verdicts count, after a quotation
     first-person views too; "own" words are the author's whatever they say, so without a marker
-    they state an idea of the author's own. `work` is what a verdict on a work is about when the
-    passage names nothing (the section's heading, as in "This book is utter trash").
+    they state an idea of the author's own; "asked" words are a question under "Questions".
+    `work` is what a verdict on a work is about when the passage names nothing (the section's
+    heading or the note's title, as in "This book is utter trash").
     """
     parts = sentences(text)
     if not parts:
         return None
     reading = read(parts, mode == "decisive", mode == "after-quote")
     if reading is None and content_size(text) >= 3 and not cues.NONE_ANSWER.match(text):
-        reading = _default_reading(mode)
-    if reading is not None and reading.doubt and target is None and mode != "own":
+        reading = _default_reading(mode, parts)
+    if reading is not None and reading.doubt and target is None and mode not in ("own", "asked"):
         reading = later_verdict(parts, reading.index)  # a question about nothing in particular
     if reading is None:
         return None
@@ -263,11 +268,15 @@ def _react(
     )
 
 
-def _default_reading(mode: str) -> Reading | None:
+def _default_reading(mode: str, parts: list[str]) -> Reading | None:
     """What words take without any marker: an own idea if they are the author's by form, a
-    disagreement if they answer "Objections:"; otherwise nothing."""
+    disagreement if they answer "Objections:", indecision if asked under "Questions";
+    otherwise nothing."""
     if mode == "own":
         return Reading("own-idea", 0, (0, 0))
+    if mode == "asked":
+        asked = next(i for i, part in enumerate(parts) if "?" in part or "？" in part)
+        return Reading("undecided", asked, (0, 0), doubt=True)
     return Reading("disagree", 0, (0, 0)) if mode == "objection" else None
 
 
