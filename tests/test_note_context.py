@@ -217,6 +217,11 @@ def test_the_quote_reads_in_note_order(tmp_path: Path) -> None:
     assert stance.quote.index("nothing more") < stance.quote.index("I disagree")
     assert stance.lines == (quote.lines[0], reaction.lines[1])
     assert stance.topics == ["Turing test", "machine thought"]
+    assert "…" not in stance.quote  # the two passages are neighbours
+    far = to_stance(
+        found.model_copy(update={"passage_ids": [passages[0].id, reaction.id]}), by_id, {}
+    )
+    assert far.quote.split("\n")[1] == "…"  # a passage left out between them is marked
 
 
 ZH_NOTE = """\

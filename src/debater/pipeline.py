@@ -145,7 +145,7 @@ def to_stance(found: ExtractedStance, by_id: dict[str, Passage], seen: dict[str,
     key = "+".join(p.id for p in passages) or found.claim
     seen[key] = seen.get(key, 0) + 1
     digest = hashlib.sha256(f"{key}\x00{seen[key]}".encode()).hexdigest()[:10]
-    quote = "\n".join(p.text for p in passages)
+    quote = _joined(passages, list(by_id))
     lines = (min(p.lines[0] for p in passages), max(p.lines[1] for p in passages))
     return Stance(
         id=f"s-{digest}",
@@ -160,6 +160,17 @@ def to_stance(found: ExtractedStance, by_id: dict[str, Passage], seen: dict[str,
         language=found.language,
         topics=[" ".join(t.split()) for t in found.topics if t.strip()][:3],
     )
+
+
+def _joined(passages: Sequence[Passage], order: list[str]) -> str:
+    """The passages' texts in note order, with "…" where passages between them are left out."""
+    place = {pid: n for n, pid in enumerate(order)}
+    parts: list[str] = []
+    for n, p in enumerate(passages):
+        if n and place.get(p.id, 0) - place.get(passages[n - 1].id, 0) > 1:
+            parts.append("…")
+        parts.append(p.text)
+    return "\n".join(parts)
 
 
 def _halves(group: list[Passage]) -> tuple[list[Passage], list[Passage]] | None:
