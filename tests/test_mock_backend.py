@@ -784,3 +784,60 @@ def test_quotations_signed_at_their_end_and_bare_ratings_are_no_stance() -> None
 def test_everyday_reactions_after_a_quotation(text: str, position: str) -> None:
     quoted = records(("quote", "Procrastination is an emotion problem."), ("paragraph", text))
     assert [s.position for s in find_stances(quoted)] == [position]
+
+
+def test_a_question_is_not_agreement() -> None:
+    assert find_stances(records(("list_item", "第三问：这本书说得有道理吗？"))) == []
+
+
+def test_each_line_of_a_paragraph_written_line_by_line_is_read_on_its_own() -> None:
+    lines = ["不公本书都涉及到了。", "不过每一个故事都有流水账之感。", "我觉得读完有点浪费时间。"]
+    review = "\n".join(lines)
+    stances = find_stances(records(("paragraph", review)))
+    assert len(stances) == 2 and all(s.passage_ids == ["p-1"] for s in stances)
+
+
+def test_the_authors_prose_after_a_quotation_is_a_comment_on_it() -> None:
+    comment = "Reading this I realised my own team sets goals the same way, and it rarely works."
+    quoted = records(
+        ("quote", "Goals are for losers; systems are for winners."), ("paragraph", comment)
+    )
+    [stance] = find_stances(quoted)
+    assert (stance.position, stance.passage_ids) == ("own-idea", ["p-2"])
+    gloss = "Systems keep working after the goal is reached, and goals end the moment they are met."
+    assert find_stances(records(("quote", "Goals are for losers."), ("paragraph", gloss))) == []
+
+
+def test_an_annotated_highlights_export_is_quotes_with_the_readers_notes() -> None:
+    export: list[dict[str, Any]] = [
+        {
+            "id": "h1",
+            "kind": "list_item",
+            "text": "We conclude that the concentration of wealth "
+            "is natural and inevitable, and I think it is periodically alleviated.",
+        },
+        {"id": "t1", "kind": "list_item", "parent": "h1", "text": "Tags: [[quote]]"},
+        {
+            "id": "n1",
+            "kind": "list_item",
+            "parent": "h1",
+            "text": "Note: Concentration of wealth is inevitable, but so is its redistribution.",
+        },
+        {
+            "id": "h2",
+            "kind": "list_item",
+            "text": "Our finest achievement is our expenditure on "
+            "education, and I believe it is the best.",
+        },
+    ]
+    [stance] = find_stances(export)
+    assert stance.passage_ids[-1] == "n1"
+    assert stance.claim.startswith("Concentration of wealth is inevitable")
+
+
+def test_reported_speech_set_inside_a_sentence_titles_and_announcements_are_no_stance() -> None:
+    assert find_stances(records(("paragraph", "Talent, says Geoff Colvin, is overrated."))) == []
+    subtitle = "What Really Separates World-Class Performers from Everybody Else"
+    assert find_stances(records(("paragraph", subtitle))) == []
+    announced = "Before I finish this review, here are some quotes I found interesting."
+    assert find_stances(records(("paragraph", announced))) == []

@@ -669,3 +669,24 @@ def test_html_prose_is_a_paragraph_of_its_visible_text() -> None:
     [passage] = seg(body)
     assert (passage.kind, passage.lines, passage.minable) == ("paragraph", (1, 9), True)
     assert passage.text == "One Hundred Years of Solitude\nA beautiful story. Read it once!"
+
+
+def test_inline_html_reads_as_a_browser_shows_it() -> None:
+    [passage] = seg("&nbsp;&nbsp;<strong>这本书说得有道理吗？</strong><br>\n看完再说 &amp; 再想。")
+    assert passage.text == "这本书说得有道理吗？\n看完再说 & 再想。"
+
+
+def test_quotation_shortcodes_and_html_blockquotes_are_quotes() -> None:
+    body = (
+        "{{< quote >}}\n我不怕承认嫉妒。\n\n在这个时代，财富是什么？\n{{< /quote >}}\n\n"
+        "我觉得这段写得好。\n\n{% blockquote %}\nStay hungry.\n{% endblockquote %}\n\n"
+        "<blockquote>\n<p>Less is more, said everyone.</p>\n</blockquote>"
+    )
+    kinds = [(p.kind, p.text) for p in seg(body) if p.minable]
+    assert kinds == [
+        ("quote", "我不怕承认嫉妒。"),
+        ("quote", "在这个时代，财富是什么？"),
+        ("paragraph", "我觉得这段写得好。"),
+        ("quote", "Stay hungry."),
+        ("quote", "Less is more, said everyone."),
+    ]

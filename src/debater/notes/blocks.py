@@ -12,7 +12,8 @@ Where notes and CommonMark part ways, the note's author wins:
   `<b>10.《沉默的羔羊》</b>`) outside lists and quotes, one level below `######`, unless it
   is a sentence or longer than 80 characters.
 - An HTML block holding prose (a review in `<details>`, a `<p>`) is a paragraph of the text a
-  reader sees, without `<summary>` labels, scripts, styles and comments.
+  reader sees, without `<summary>` labels, scripts, styles and comments; a quote if it is a
+  `<blockquote>`. So is text between quotation shortcodes (`{{< quote >}}`, `{% blockquote %}`).
 - A list item or quote that holds no text of its own before a nested block (`- - text`)
   dissolves: its first block takes its place. Anything the parser leaves out joins the
   block before it.
@@ -44,6 +45,13 @@ _ITEM = re.compile(r"(?P<indent>[ \t]*)(?P<marker>[-*+]|(?P<number>\d{1,9})[.)])
 _THEMATIC_BREAK = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*")
 _FENCE = re.compile(r"[ \t]*(?P<fence>`{3,}|~{3,})")
 _QUOTE_MARK = re.compile(r"^[ \t]*> ?")
+# Quotation shortcodes of Hugo, Hexo and Jekyll: `{{< quote >}}`, `{% blockquote %}`, and closers.
+_QUOTE_SHORTCODE = re.compile(
+    r"\{\{[<%]\s*(?P<hclose>/)?\s*(?:block)?quote\b.*?[>%]\}\}"
+    r"|\{%-?\s*(?P<lclose>end)?(?:block)?quote\b.*?-?%\}",
+    re.I,
+)
+_HTML_QUOTE = re.compile(r"\s*<blockquote\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -159,6 +167,7 @@ class _Walk:
     def __init__(self, lines: list[str]) -> None:
         self.lines = lines
         self.blocks: list[Block] = []
+        self.shortcode_quote = False  # inside `{{< quote >}}` ... `{{< /quote >}}`
 
     def children(self, node: SyntaxTreeNode, parent: int | None, quotes: int) -> None:
         for child in node.children:
@@ -178,7 +187,8 @@ class _Walk:
         elif node.type == "blockquote":
             self._container(node, parent, quotes + 1, "quote")
         elif node.type == "html_block" and (prose := html_prose(self._raw(first, last, quotes))):
-            self._add("quote" if quotes else "paragraph", first, last, prose, parent)
+            quoted = quotes or _HTML_QUOTE.match(self.lines[first])
+            self._add("quote" if quoted else "paragraph", first, last, prose, parent)
         else:
             kind = _RAW_KINDS.get(node.type, "html")
             self._add(kind, first, last, self._raw(first, last, quotes), parent)
@@ -219,8 +229,21 @@ class _Walk:
         raw = [_inline(p) for p in paragraphs]
         words = [text for text in map(clean_text, raw) if text]
         if not words:  # only template tags or queries: code, not prose
+            self._shortcodes("\n".join(raw))
             return self._add("code", first, last, "\n\n".join(raw), parent)
-        return self._add(kind, first, last, "\n\n".join(words), parent)
+        opened = self._shortcodes("\n".join(raw))
+        quoted = opened and kind in ("paragraph", "list_item")
+        return self._add("quote" if quoted else kind, first, last, "\n\n".join(words), parent)
+
+    def _shortcodes(self, raw: str) -> bool:
+        """Whether text is inside a quotation shortcode (`{{< quote >}}`, `{% blockquote %}`),
+        opened before it or in it; a closing shortcode in it ends the quotation after it."""
+        inside = self.shortcode_quote
+        for mark in _QUOTE_SHORTCODE.finditer(raw):
+            closing = bool(mark["hclose"] or mark["lclose"])
+            inside = inside or not closing
+            self.shortcode_quote = not closing
+        return inside
 
     def _add(
         self,

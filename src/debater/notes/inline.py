@@ -1,6 +1,7 @@
 """Inline text of notes as a reader sees it: Obsidian and blog markup reduced to its words.
 
-`[[target|alias]]` becomes its visible text and `==highlight==` its text; Liquid tags
+`[[target|alias]]` becomes its visible text, `==highlight==` its text and inline HTML
+(`<strong>`, `&nbsp;`, `<br>`) what a browser shows; Liquid tags
 (`{% … %}`, `{{ … }}`), Docsify placeholders (`{docsify-ignore}`) and Dataview inline
 queries (`` `= this.x` ``) are removed. Code spans and `$…$` math are kept as written.
 """
@@ -28,6 +29,7 @@ _WIKILINK = re.compile(
 _HIGHLIGHT = re.compile(r"==(?=\S)(?P<text>.+?)(?<=\S)==")
 _TEMPLATE = re.compile(r"[ \t]*(?:\{%.*?%\}|\{\{.*?\}\}|\{docsify-[\w-]+\})")
 _TAG = re.compile(r"</?[A-Za-z][^>]*>")
+_BREAK = re.compile(r"[ \t]*<br\s*/?>[ \t]*", re.I)
 _BOLD_LINE = re.compile(r"(?P<mark>\*\*|__)(?=\S)(?P<text>(?:(?!(?P=mark)).)+?)(?<=\S)(?P=mark)")
 _HTML_BOLD_LINE = re.compile(r"<(?P<tag>b|strong)(?:\s[^>]*)?>(?P<text>.+?)</(?P=tag)>", re.I)
 _HTML_HEADING_LINE = re.compile(r"<h(?P<level>[1-6])(?:\s[^>]*)?>(?P<text>.*?)</h(?P=level)>", re.I)
@@ -55,7 +57,8 @@ def clean_text(text: str) -> str:
 def _clean_words(text: str) -> str:
     text = _WIKILINK.sub(_visible, text)
     text = _HIGHLIGHT.sub(r"\g<text>", text)
-    return _TEMPLATE.sub("", text)
+    text = _BREAK.sub("\n", _TEMPLATE.sub("", text))
+    return html.unescape(_TAG.sub("", text)).replace("\xa0", " ")
 
 
 def _visible(link: re.Match[str]) -> str:

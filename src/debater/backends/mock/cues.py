@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 
 _FLAGS = re.IGNORECASE
+_HAN = re.compile("[\u3400-\u9fff]")
 
 OPEN_QUOTES = '“「『"'
+SENTENCE_ENDS = (".", "。", "!", "?", "！", "？", "…", "”", "」", ")", "）")
 CLOSING_FOR = {"“": "”", "「": "」", "『": "』", '"': '"'}
 
 # Someone else's view reported in the third person: "Dario thinks ...", "作者认为 ...",
@@ -34,6 +36,10 @@ ATTRIBUTION = re.compile(
     r"\s*(?:认为|觉得|(?<![来话是])说|谈到|提到|指出|主张|表示|声称|写道|相信|反对|支持|预测|担心|的看法|的观点)"
     rf"|^{_ZH_LEAD}(?:原?作者|他们?|她们?|书中)(?:也|并|则|完全|并不|不太)*不?(?:同意|赞同|认同)",
     _FLAGS,
+)
+# Someone's view with the speaker set inside it: "talent, says Geoff Colvin, is overrated".
+SAYS_INSIDE = re.compile(
+    rf"[,，]\s*{_EN_VERBS}\s+(?-i:[A-Z])[\w.'’-]*(?:\s+[A-Z][\w.'’-]*){{0,3}}\s*[,，]", _FLAGS
 )
 # A work speaking for itself, anywhere in a passage: "所以这本书提倡的是X", "The book argues X".
 BOOK_SAYS = re.compile(
@@ -93,7 +99,7 @@ ANNOUNCES_QUOTATION = re.compile(
 # A sentence that only announces excerpts to come ("以下是我摘出来的选段"): no stance of its own.
 ANNOUNCES_EXCERPTS = re.compile(
     r"^(?:以下|下面|接下来)(?:是|为)?.{0,20}?(?:摘|抄|选段|节选|书摘|划线|笔记|整理|翻译)"
-    r"|^(?:here are|below are|these are|what follows are)(?: some| a few| my)?"
+    r"|(?:^|[,，]\s*)(?:here are|below are|these are|what follows are)(?: some| a few| my)?"
     r"(?: favou?rite| selected)? (?:quotes|excerpts|highlights|passages|notes)",
     _FLAGS,
 )
@@ -105,7 +111,7 @@ OBJECTION_LABEL = re.compile(
 # A line naming who said the passage before it: "- Churchill", "— Mark Twain, Notebooks", "——鲁迅".
 SIGNATURE = re.compile(
     r"^\s*(?:[-—–―~]{1,2}\s*)?(?:[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|van|von|of|the)){0,4}"
-    r"(?:\s*[,，(（].{0,60})?|[\u4e00-\u9fff·]{2,8}(?:\s*[,，《(（].{0,40})?)\s*$"
+    r"(?:\s*[,，(（:：].{0,60})?|[\u4e00-\u9fff·]{2,8}(?:\s*[,，《(（].{0,40})?)\s*$"
 )
 # A quotation signed at its end: "... already taken. — Oscar Wilde", "……。——鲁迅《呐喊》".
 SIGNED_AT_END = re.compile(
@@ -131,6 +137,11 @@ WORK_NAME = re.compile(r"\[([^\]]*)\]|alt=\"([^\"]*)\"")
 # Inline code holding a quotation at the start of a passage: "`quote` commentary".
 CODE_QUOTE = re.compile(r"^`([^`]{8,})`\s*[:：,，.。;；—-]*\s*")
 # The author speaking of themself by name or handle: "mtfront (me): ...".
+# The reader's annotation on a highlight: "Note: ...", "My thoughts: ...", "批注：...".
+NOTE_LABEL = re.compile(
+    r"^\s*(?:(?:my )?(?:note|comment|thoughts?|reflection)|批注|想法|感想|评|按)\s*[:：]\s*", _FLAGS
+)
+TAGS_LINE = re.compile(r"^\s*(?:tags?|标签|location|page|位置)\s*[:：]", _FLAGS)
 SELF_NAME = re.compile(r"^\s*@?[\w.-]{1,30}\s*[(（](?:me|myself|我|本人)[)）]\s*[:：]?\s*", _FLAGS)
 PIN = "📌"  # a highlight, in exports from reading apps
 THOUGHT = "💭"  # the reader's own thought on a highlight
@@ -169,6 +180,18 @@ def quoting_under(headings: list[str]) -> bool:
     return False
 
 
+def title_line(text: str) -> bool:
+    """Whether a passage is a title set as a line ("What Really Separates World-Class Performers
+    from Everybody Else"): three or more words, nearly all capitalised, no sentence end."""
+    words: list[str] = re.findall(r"[A-Za-z][\w'’-]*", text)
+    small = {"a", "an", "the", "of", "and", "or", "to", "in", "on", "for", "from", "with", "by"}
+    big = [w for w in words if w.lower() not in small]
+    if len(words) < 3 or not big or text.rstrip().endswith(SENTENCE_ENDS) or _HAN.search(text):
+        return False
+    capitalised = sum(1 for w in big if w[0].isupper())
+    return capitalised >= 0.8 * len(big)
+
+
 def asking_under(headings: list[str]) -> bool:
     """Whether the innermost heading is over the author's questions ("Questions", "疑问")."""
     return bool(headings) and QUESTIONS_HEADING.search(headings[-1]) is not None
@@ -186,8 +209,9 @@ def summary_under(headings: list[str]) -> bool:
 
 def reports(sentence: str) -> bool:
     """Whether a sentence reports someone else's view (a person's, or a work's) and not the
-    author's: "作者认为X", "所以这本书提倡X", "The book argues X", with no "I" of the author's."""
-    said = ATTRIBUTION.match(sentence) or BOOK_SAYS.match(sentence)
+    author's: "作者认为X", "所以这本书提倡X", "The book argues X", "talent, says Colvin, is
+    overrated", with no "I" of the author's."""
+    said = ATTRIBUTION.match(sentence) or BOOK_SAYS.match(sentence) or SAYS_INSIDE.search(sentence)
     return said is not None and not FIRST_PERSON.search(sentence)
 
 
@@ -195,7 +219,7 @@ def is_metadata(raw: str) -> bool:
     """Whether a passage is leftover front matter (two or more `key: value` lines) or a rating."""
     lines = [line for line in raw.splitlines() if line.strip()]
     if len(lines) == 1:
-        return bool(RATING_LINE.match(lines[0]) or STARS.match(lines[0]))
+        return bool(RATING_LINE.match(lines[0]) or STARS.match(lines[0]) or TAGS_LINE.match(raw))
     return len(lines) >= 2 and all(METADATA_LINE.match(line) for line in lines)
 
 
@@ -208,10 +232,9 @@ def signature(kind: str, text: str, alone: bool) -> bool:
 
 
 def verse(raw: str) -> bool:
-    """Whether a passage is set as verse: short lines that do not end sentences, broken by hand
-    (`<br>`) or three or more of them."""
-    lines = [line.strip() for line in re.split(r"<br\s*/?>|\n", raw, flags=re.I) if line.strip()]
-    if len(lines) < 2 or (len(lines) < 3 and not re.search(r"<br|  \n", raw, re.I)):
+    """Whether a passage is set as verse: two or more short lines that do not end sentences."""
+    lines = [line.strip() for line in raw.split("\n") if line.strip()]
+    if len(lines) < 2:
         return False
     width = max(len(line.encode("gbk", "replace")) for line in lines)
     ends = (".", "。", "!", "?", "！", "？", ":", "：")

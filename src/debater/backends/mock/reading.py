@@ -41,7 +41,7 @@ def read(
     reported = {i for i, part in enumerate(parts) if cues.reports(mk.normalise(part))}
     for i in range(len(parts)):
         # After a report, its questions are the report's rhetoric, not the author's verdicts.
-        if decisive_only and parts[i].rstrip("”」』\"' ").endswith(("?", "？")):
+        if decisive_only and _asks(parts[i]):
             continue
         if i not in reported and (found := decisive(parts, i)):
             return found
@@ -50,6 +50,10 @@ def read(
     if decisive_only or (after_quote and not _hit(mk.OWN_VIEW, parts, reported)):
         return None
     return _weak(parts, reported)
+
+
+def _asks(sentence: str) -> bool:
+    return sentence.rstrip("”」』\"' ").endswith(("?", "？"))
 
 
 def _own(sentence: str) -> str:
@@ -91,6 +95,8 @@ def decisive(parts: list[str], i: int, doubt: bool = True) -> Reading | None:
     if m := mk.PARTLY.search(s):
         return Reading("partly", i, m.span())
     for pattern, position in _VERDICTS:
+        if _asks(s):
+            break  # "这本书说得有道理吗？" asks; it does not agree
         if m := pattern.search(s):
             mixed = _qualified(s, m.end(), following)
             work = pattern is not mk.AGREE
@@ -107,7 +113,7 @@ def _evaluated(parts: list[str], reported: set[int]) -> Reading | None:
     criticism dissents, both are partial agreement."""
     for i, part in enumerate(parts):
         s = _own(part)
-        if mk.OWN_VIEW.search(s) and not WORK.search(s):
+        if _asks(s) or (mk.OWN_VIEW.search(s) and not WORK.search(s)):
             continue  # "我觉得快读也有用处" is a view; "I think this book is great" judges
         if i not in reported and (found := evaluation(s)):
             return Reading(found.position, i, found.span, on_work=True)

@@ -39,12 +39,21 @@ from debater.backends.mock.claims import (
     target_text,
 )
 from debater.backends.mock.reading import Reading, later_verdict, read, strength
-from debater.backends.mock.text import clean, content_size, quoted_spans, sentences, without_quotes
+from debater.backends.mock.text import (
+    clean,
+    content_size,
+    join,
+    quoted_spans,
+    sentences,
+    without_quotes,
+)
 from debater.backends.mock.topics import topic_tags
 from debater.llm.answers import ExtractedStance
 from debater.notes.language import detect_language
 from debater.records import MINABLE_KINDS, Position
 
+# Content words (or Han pairs) that unmarked prose after a quotation needs to be a comment.
+COMMENT_SIZE = 8
 # A passage whose quoted spans make up this share of it is a quotation, whoever introduces it.
 QUOTED_SHARE = 0.6
 
@@ -62,6 +71,7 @@ class _State:
     previous: Target | None = None  # the passage before, for an aside to point at
     work: Target | None = None  # a cover or link just shown: the next blockquote reviews it
     seen: dict[str, str] = field(default_factory=dict)  # passage id -> text, for `parent`
+    highlights: set[str] = field(default_factory=set)  # ids of highlights in an annotated export
 
 
 def find_stances(
@@ -71,9 +81,38 @@ def find_stances(
     heading path as a list or a " > "-joined string, and `parent`, the id of the passage that
     this one sits under). `note` is the request's note header (`file`, `title`)."""
     state = _State(title=_own_title(note or {}))
-    items = list(records)
+    items = [unit for record in records for unit in _lines_of(record)]
+    state.highlights = _highlights(items)
     found = (_passage(record, state, _signed(items, i)) for i, record in enumerate(items))
     return [stance for stance in found if stance is not None]
+
+
+def _highlights(items: list[Mapping[str, Any]]) -> set[str]:
+    """The ids of highlights in an export that annotates them (Readwise, Kindle): when some list
+    items carry "Note:" or "Tags:" items under them, every top-level list item is a highlight."""
+    labels = (cues.NOTE_LABEL, cues.TAGS_LINE)
+    annotated = {
+        str(item.get("parent"))
+        for item in items
+        if item.get("parent") and any(label.match(str(item.get("text", ""))) for label in labels)
+    }
+    if not annotated:
+        return set()
+    tops = {str(i.get("id")) for i in items if i.get("kind") == "list_item" and not i.get("parent")}
+    return annotated | tops
+
+
+def _lines_of(record: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """A paragraph or list item written as lines that each end a sentence, as one record per
+    line (each line a thought of its own, as in "Nice story.\nBut the ending drags."); any other
+    record as it is. A poem's lines stay together."""
+    raw = str(record.get("text", ""))
+    lines = [line.strip() for line in raw.split("\n") if line.strip()]
+    if record.get("kind") not in ("paragraph", "list_item") or len(lines) < 2 or cues.verse(raw):
+        return [record]
+    if not all(line.endswith(cues.SENTENCE_ENDS) for line in lines[:-1]):
+        return [record]
+    return [{**record, "text": line} for line in lines]
 
 
 def _signed(items: list[Mapping[str, Any]], i: int) -> bool:
@@ -123,7 +162,8 @@ def _passage(record: Mapping[str, Any], state: _State, signed: bool) -> Extracte
         return None
     pid = str(record.get("id", ""))
     state.seen[pid] = text
-    if signed or cues.verse(raw) or cues.SIGNED_AT_END.search(text):  # a signed quotation, a poem
+    quoted = signed or cues.verse(raw) or cues.SIGNED_AT_END.search(text)
+    if pid in state.highlights or quoted or cues.title_line(text):  # other people's words
         state.pending = state.previous = Target(pid, text)
         return None
     parent = state.seen.get(str(record.get("parent") or ""))
@@ -159,12 +199,13 @@ def _heading_work(state: _State, pid: str) -> Target | None:
 
 
 def _own_words(text: str) -> str | None:
-    """The author's words in a passage that is theirs by form: an aside, a thought, a signature."""
+    """The author's words in a passage that is theirs by form: an aside, a thought, a signature,
+    an annotation ("Note: ...")."""
     if (words := cues.aside(text)) is not None:
         return None if cues.BYLINE.search(words) else words
     if text.startswith(cues.THOUGHT):
         return text.removeprefix(cues.THOUGHT).strip()
-    if signed := cues.SELF_NAME.match(text):
+    if signed := cues.SELF_NAME.match(text) or cues.NOTE_LABEL.match(text):
         return text[signed.end() :]
     return None
 
@@ -173,14 +214,15 @@ def _reaction_or_target(pid: str, text: str, kind: str, state: _State) -> Extrac
     if label := cues.OBJECTION_LABEL.match(text):  # "Objections: some people need structure"
         stance, state.pending = _react(pid, text[label.end() :], state.pending, "objection"), None
         return stance
-    if cues.ANNOUNCES_EXCERPTS.match(mk.normalise(text)):
+    if cues.ANNOUNCES_EXCERPTS.search(mk.normalise(text)):
         # "以下是我摘出来一些觉得有意思的选段" introduces excerpts: no stance, whatever it likes.
         text = text.split(sentences(text)[0], 1)[-1].strip()
         if not text:
             return None
     reported = split_reported(text, kind)
     if reported is None:
-        stance = _react(pid, text, state.pending, work=_heading_work(state, pid))
+        mode: Literal["", "comment"] = "comment" if state.pending else ""
+        stance = _react(pid, text, state.pending, mode, _heading_work(state, pid))
         state.pending = None
         return stance
     quoted, rest, attributed = reported
@@ -218,14 +260,16 @@ def _react(
     pid: str,
     text: str,
     target: Target | None,
-    mode: Literal["", "decisive", "after-quote", "own", "objection", "asked"] = "",
+    mode: Literal["", "decisive", "after-quote", "own", "objection", "asked", "comment"] = "",
     work: Target | None = None,
 ) -> ExtractedStance | None:
     """The stance a passage takes (towards `target`, if any), or None if it takes none.
 
     `mode` says whose words these are: after a report only verdicts count, after a quotation
     first-person views too; "own" words are the author's whatever they say, so without a marker
-    they state an idea of the author's own; "asked" words are a question under "Questions".
+    they state an idea of the author's own; "asked" words are a question under "Questions";
+    a "comment" is the author's prose right after a quotation: without a marker, an own idea
+    about it if it says enough.
     `work` is what a verdict on a work is about when the passage names nothing (the section's
     heading or the note's title, as in "This book is utter trash").
     """
@@ -273,6 +317,9 @@ def _default_reading(mode: str, parts: list[str]) -> Reading | None:
     disagreement if they answer "Objections:", indecision if asked under "Questions";
     otherwise nothing."""
     if mode == "own":
+        return Reading("own-idea", 0, (0, 0))
+    text = join(parts)
+    if mode == "comment" and content_size(text) >= COMMENT_SIZE and cues.FIRST_PERSON.search(text):
         return Reading("own-idea", 0, (0, 0))
     if mode == "asked":
         asked = next(i for i, part in enumerate(parts) if "?" in part or "？" in part)
