@@ -119,6 +119,10 @@ CONTRAST = _rx(
 
 AGREE = _rx(
     _en(
+        # The author agreeing, not a character or a summary ("The Speaker agreed", "most agree").
+        "(?:^|(?:yes|yeah|ok|okay),? |(?:i|we)(?:'d| would| do| really| still| fully| totally"
+        "| mostly| am inclined to| tend to| have to| must)? |(?:inclined|tend) to "
+        "|(?:strongly|strong|totally|completely|fully|mostly|wholly|couldn't|can't|could not) )"
         "agreed?",
         "indeed",
         "exactly",
@@ -184,7 +188,7 @@ UNDECIDED = _rx(
         "i wonder",
         "wondering",
         "curious",
-        "(?:i|we)(?: really| still| just)? (?:don't|do not) know",
+        "i(?: really| still| just)? (?:don't|do not) know",
         "hard to say",
         "hard to tell",
         "can't tell",
