@@ -703,6 +703,8 @@ def test_a_bare_verdict_is_about_the_notes_title() -> None:
         "Common mistake to start soft; people don't know where they stand.",
         "最后问了下公司的大神，他推荐直接看官网。",
         "作者完全不同意这个观点。",
+        "The Speaker agreed with her that she had made a mistake that night.",
+        "Since we don't know what we're doing, it's nobody's fault when we do things wrong.",
         "“动物的确会调节自己的出生率。”作者支持的观点是，",
     ],
 )
