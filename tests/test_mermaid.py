@@ -173,3 +173,16 @@ def test_any_text_gives_a_safe_label(text: str) -> None:
     assert not FORBIDDEN & set(ENTITY.sub("", label))
     assert decode(label) == trim(text, LABEL_WIDTH)
     check(stance_map(_stance(text, _tree(text, 1))))
+
+
+def test_an_undecided_stance_is_mapped_around_the_question_weighed() -> None:
+    weighed = _stance("I can't yet tell whether naps help", []).model_copy(
+        update={"position": "undecided", "target": "Naps improve memory"}
+    )
+    centre = next(line for line in stance_map(weighed).splitlines() if line.startswith("  n0("))
+    assert "Naps improve memory" in centre and "tell whether" not in centre
+    assert "Naps help" in next(
+        line
+        for line in stance_map(_stance("Naps help", [])).splitlines()
+        if line.startswith("  n0(")
+    )

@@ -77,6 +77,12 @@ class Stance(BaseModel):
     language: str = "en"
     topics: list[str] = Field(default_factory=list)
 
+    @property
+    def argued(self) -> str:
+        """What the perspectives argue for and against: the claim, or for an undecided stance
+        the question the author weighs (its target)."""
+        return self.target if self.position == "undecided" and self.target else self.claim
+
 
 class Perspective(BaseModel):
     """One steelmanned argument for or against a stance, possibly with replies beneath it.

@@ -72,7 +72,7 @@ def _walk(parent: str, items: list[Perspective], ids: Iterator[int]) -> Iterator
 def stance_map(stance: StanceResult) -> str:
     """The Mermaid source of one stance's argument map (without the code fence)."""
     ordered = sorted(stance.perspectives, key=lambda p: p.side != "support")
-    lines = ["flowchart LR", *_CLASSES, f"  n0({label(stance.claim, CLAIM_WIDTH)})"]
+    lines = ["flowchart LR", *_CLASSES, f"  n0({label(stance.argued, CLAIM_WIDTH)})"]
     lines += ["  class n0 stance", *_walk("n0", ordered, itertools.count(1))]
     return "\n".join(lines) + "\n"
 

@@ -154,7 +154,7 @@ def _box(p: Perspective, top: bool) -> Box:
 def tree(stance: StanceResult) -> Box:
     """The stance's boxes: supporting perspectives first, then opposing, each with its replies."""
     ordered = sorted(stance.perspectives, key=lambda p: p.side != "support")
-    lines = wrap(stance.claim, CLAIM_COLS, CLAIM_LINES)
+    lines = wrap(stance.argued, CLAIM_COLS, CLAIM_LINES)
     meta = f"{stance.position} · {stance.strength}"
     return Box(lines, meta, "stance", 3, [_box(p, True) for p in ordered])
 
