@@ -509,7 +509,7 @@ def test_a_work_speaking_is_reported_not_the_authors_conclusion() -> None:
         ("paragraph", "Habits compound. So the book argues that systems beat goals."),
     )
     assert find_stances(reported) == []
-    own = records(("paragraph", "意志力是有限的资源。所以我们应该少靠意志力。"))
+    own = records(("paragraph", "意志力是有限的资源。所以应该少靠意志力，多靠环境。"))
     assert [s.position for s in find_stances(own)] == ["own-idea"]
     how_well = records(("paragraph", "这本书讲得比较全，推荐第三版。"))  # a verdict, not a report
     assert [s.position for s in find_stances(how_well)] == ["own-idea"]
@@ -843,3 +843,49 @@ def test_reported_speech_set_inside_a_sentence_titles_and_announcements_are_no_s
     assert find_stances(records(("paragraph", subtitle))) == []
     announced = "Before I finish this review, here are some quotes I found interesting."
     assert find_stances(records(("paragraph", announced))) == []
+
+
+def test_a_note_announced_as_a_summary_tells_the_works_views() -> None:
+    summary = records(
+        ("paragraph", "This is a chapter-by-chapter summary of Jonathan Haidt's book."),
+        ("paragraph", "Intuitions come first; strategic reasoning second. Morality is not wrong."),
+    )
+    assert find_stances(summary) == []
+
+
+def test_asides_that_cite_or_set_context_are_no_stance() -> None:
+    asides = records(
+        ("quote", "Determinism does not imply inevitability."),
+        (
+            "paragraph",
+            "(Gazzaniga and Steven, p. 65, summarizing Dennett's Freedom Evolves, p. 56)",
+        ),
+        ("paragraph", "(For context, this comes after pages on Conway's game of life.)"),
+    )
+    assert find_stances(asides) == []
+
+
+def test_a_verdict_naming_the_work_in_the_heading_judges_it() -> None:
+    review = {
+        "id": "r",
+        "kind": "paragraph",
+        "section": ["**Curbing Traffic** (2021)"],
+        "text": "Curbing Traffic is well organized and well written.",
+    }
+    [stance] = find_stances([review])
+    assert stance.position in {"agree", "own-idea"}
+
+
+def test_a_verdict_before_a_question_decides() -> None:
+    text = "The book is very informative and nice to read. What are the reasons behind it all?"
+    [stance] = find_stances(records(("paragraph", text)), {"title": "Guns, Germs and Steel"})
+    assert stance.position in {"agree", "own-idea"}
+
+
+def test_summary_prose_with_weak_markers_is_no_stance() -> None:
+    summary = records(
+        ("paragraph", "因此，我们来看看美国《独立宣言》改用生物学的角度来写该是如何。"),
+        ("paragraph", "目前有一项结论：金钱确实会带来快乐，但是有一定限度。"),
+        ("paragraph", "赫胥黎的世界似乎对大多数读者来说都非常可怕，但又很难解释原因。"),
+    )
+    assert find_stances(summary) == []

@@ -57,6 +57,9 @@ FIRST_PERSON = re.compile(
     r"(?<![A-Za-z])(?:I|I'm|I've|I'd|(?i:me|my|myself))(?![A-Za-z'])|我(?![们們])|笔者|筆者|本人|鄙人",
 )
 
+# The collective "we" of a summary or of the book's own voice.
+WE = re.compile(r"(?<![A-Za-z])(?:we|us|our)(?![A-Za-z])|我们|咱们", _FLAGS)
+
 # Where the author's own words start inside a reported sentence: "作者认为X，但我觉得Y".
 OWN_TURN = re.compile(
     r"[,，;；]\s*(?:(?:but|however|yet|though)[,\s]+|但是?|不过|可是|然而)?\s*(?=(?:I|我)(?![A-Za-z]))"
@@ -103,6 +106,14 @@ ANNOUNCES_EXCERPTS = re.compile(
     r"(?: favou?rite| selected)? (?:quotes|excerpts|highlights|passages|notes)",
     _FLAGS,
 )
+# A passage saying the note is a summary ("This is a chapter-by-chapter summary of ...",
+# "以下是本书的内容梳理"): what follows tells the work's views.
+ANNOUNCES_SUMMARY = re.compile(
+    r"(?<![A-Za-z])(?:this is|what follows is|below is|here is|these are)\s+(?:a |an |my |the )?"
+    r"(?:[\w-]+\s+){0,3}?(?:summary|summaries|synopsis|outline|recap) of"
+    r"|(?:以下|下面|本文)(?:是|为).{0,20}(?:总结|摘要|概要|梳理|提纲|大纲)",
+    _FLAGS,
+)
 # "Objections: X": the author objects with X, unless X is "none".
 OBJECTION_LABEL = re.compile(
     r"^\s*(?:objections?|disagreements?|criticisms?|counterpoints?|pushback|反驳|异议|质疑)\s*[:：]\s*",
@@ -125,14 +136,20 @@ RATING_LINE = re.compile(
     r"^\s*[^:：\n]{1,16}[:：]\s*(?:[`*★☆⭐🍔🥦\d./\s-]+|`?(?:null|n/a)`?|\[[^\]]*\]\([^)]*\))\s*$",
     _FLAGS,
 )
-# A byline in parentheses: "(a new rendering by Sam Torode)", "(translated by ...)".
-BYLINE = re.compile(r"(?<![A-Za-z])(?:by|translated|edited|trans\.|ed\.)\s+[A-Z]|译(?:者|本)?[:：]")
+# An aside that only cites or sets context: "(a new rendering by Sam Torode)", "(Gazzaniga,
+# p. 65)", "(For context, this comes after ...)".
+BYLINE = re.compile(
+    r"(?<![A-Za-z])(?:by|translated|edited|trans\.|ed\.)\s+[A-Z]|译(?:者|本)?[:：]"
+    r"|(?<![A-Za-z])pp?\.\s*\d|第\s*\d+\s*页"
+    r"|^(?:[Ff]or context|[Cc]ontext:|[Ss]ee also|cf\.|[Vv]ia |[Ss]ource:)"
+)
 NONE_ANSWER = re.compile(r"^(?:no|none|nope|nothing|n/a|无|没有)(?![A-Za-z])", _FLAGS)
 
 # Front matter that the loader did not recognise: every line a `key: value` pair.
 METADATA_LINE = re.compile(r"^\s*[A-Za-z_][\w-]{0,30}:(?:\s|$)")
-# A passage that is only an image or a link: the work that the next passage reviews.
-WORK_LINK = re.compile(r"^\s*(?:!?\[[^\]]*\]\([^)]*\)|<img\b[^>]*>)\s*$", _FLAGS)
+# A passage that is only an image (a book's cover): the work that the next passage reviews. A
+# bare link is not: a quote under a link to an article is an excerpt of the article.
+WORK_LINK = re.compile(r"^\s*(?:!\[[^\]]*\]\([^)]*\)|<img\b[^>]*>)\s*$", _FLAGS)
 WORK_NAME = re.compile(r"\[([^\]]*)\]|alt=\"([^\"]*)\"")
 # Inline code holding a quotation at the start of a passage: "`quote` commentary".
 CODE_QUOTE = re.compile(r"^`([^`]{8,})`\s*[:：,，.。;；—-]*\s*")
@@ -197,14 +214,15 @@ def asking_under(headings: list[str]) -> bool:
     return bool(headings) and QUESTIONS_HEADING.search(headings[-1]) is not None
 
 
-def summary_under(headings: list[str]) -> bool:
-    """Whether a heading path is over a summary of the work: its innermost heading that says."""
+def summary_under(headings: list[str], announced: bool = False) -> bool:
+    """Whether a heading path is over a summary of the work: its innermost heading that says,
+    else whether the note `announced` it is a summary."""
     for heading in reversed(headings):
         if REACTION_HEADING.search(heading):
             return False
         if SUMMARY_HEADING.search(heading):
             return True
-    return False
+    return announced
 
 
 def reports(sentence: str) -> bool:
@@ -253,6 +271,19 @@ def aside(text: str) -> str | None:
         if depth < 0:
             return None
     return inner.strip()
+
+
+_TITLE_IN_HEADING = re.compile(r"《([^》]{2,40})》|\[_*([^\]_]{2,60})_*\]|\*\*([^*]{2,60})\*\*")
+_HEADING_TAIL = re.compile(r"\s+(?:~|by|[-—–])\s+.*$|\s*[(（].*$", re.I)
+
+
+def heading_title(heading: str) -> str:
+    """The name of the work a heading is about: "5. 《万历十五年》 黄仁宇" -> "万历十五年",
+    "**The Hunger Games** ~ Suzanne Collins" -> "The Hunger Games"."""
+    if found := _TITLE_IN_HEADING.search(heading):
+        return next(g for g in found.groups() if g).strip()
+    plain = re.sub(r"^\s*(?:#+|\d+[.)、]|[-*])\s*", "", heading)
+    return _HEADING_TAIL.sub("", plain).strip()
 
 
 def work_name(text: str) -> str | None:

@@ -26,9 +26,10 @@ class Reading:
 
 
 def read(
-    parts: list[str], decisive_only: bool = False, after_quote: bool = False
+    parts: list[str], decisive_only: bool = False, after_quote: bool = False, work: str = ""
 ) -> Reading | None:
     """The position the sentences take: an own-idea label, else the first decisive marker.
+    `work` names the work under review (its heading), so a sentence naming it judges it.
 
     `decisive_only` (words after a report of someone's view) takes verdicts only; `after_quote`
     (words after a quotation) takes feelings and hedged views too, but only when the author
@@ -44,8 +45,10 @@ def read(
         if decisive_only and _asks(parts[i]):
             continue
         if i not in reported and (found := decisive(parts, i)):
-            return found
-    if found := _evaluated(parts, reported):
+            # A verdict in an earlier sentence decides before a later question's doubt.
+            earlier = _evaluated(parts[:i], reported, work) if found.doubt else None
+            return earlier or found
+    if found := _evaluated(parts, reported, work):
         return found
     if decisive_only or (after_quote and not _hit(mk.OWN_VIEW, parts, reported)):
         return None
@@ -108,14 +111,14 @@ def decisive(parts: list[str], i: int, doubt: bool = True) -> Reading | None:
     return None
 
 
-def _evaluated(parts: list[str], reported: set[int]) -> Reading | None:
+def _evaluated(parts: list[str], reported: set[int], work: str = "") -> Reading | None:
     """A verdict from evaluative words in the author's voice (see `sentiment`): praise agrees,
     criticism dissents, both are partial agreement."""
     for i, part in enumerate(parts):
         s = _own(part)
         if _asks(s) or (mk.OWN_VIEW.search(s) and not WORK.search(s)):
             continue  # "我觉得快读也有用处" is a view; "I think this book is great" judges
-        if i not in reported and (found := evaluation(s)):
+        if i not in reported and (found := evaluation(s, work)):
             return Reading(found.position, i, found.span, on_work=True)
     return None
 
@@ -128,8 +131,13 @@ def _weak(parts: list[str], reported: set[int]) -> Reading | None:
     report someone else's view ("所以这本书提倡的是X") say nothing of the author's.
     """
     accept, curious = _hit(mk.ACCEPTING, parts, reported), _hit(mk.CURIOUS, parts, reported)
-    views = (_hit(mk.OWN_VIEW, parts, reported), _hit(mk.OWN_CONCLUSION, parts, reported))
-    own = min((h for h in views if h), default=None)
+    accept = accept if accept and _remark(parts[accept[0]]) else None
+    # "So ..." concludes the author's own view, unless a collective "we" speaks and no "I" does
+    # ("因此，我们来看看..." in a summary is the book's voice).
+    whole = " ".join(parts)
+    collective = cues.WE.search(whole) and not cues.FIRST_PERSON.search(whole)
+    concluded = None if collective else _hit(mk.OWN_CONCLUSION, parts, reported)
+    own = min((h for h in (_hit(mk.OWN_VIEW, parts, reported), concluded) if h), default=None)
     if accept or (curious and own):
         index, span = min(h for h in (accept, curious) if h)
         return Reading("agree", index, span)
@@ -141,9 +149,9 @@ def _weak(parts: list[str], reported: set[int]) -> Reading | None:
 
 
 def _remark(sentence: str) -> bool:
-    """Whether "interesting" is the author's remark: said in the first person or in a few words
-    ("Interesting."), not inside a sentence about something else ("An interesting question
-    that most people never consider is ...")."""
+    """Whether "interesting" or "scary" is the author's remark: said in the first person or in a
+    few words ("Interesting."), not inside a sentence about something else ("An interesting
+    question that most people never consider is ...")."""
     return bool(cues.FIRST_PERSON.search(sentence)) or content_size(sentence) <= 5
 
 

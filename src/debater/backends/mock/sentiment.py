@@ -54,7 +54,7 @@ POSITIVE = _rx(
         "accessible",
         "eye[- ]opening",
         "favou?rite",
-        "masterpiece",
+        "masterpieces?",
         "classic",
         "gem",
         "page[- ]turner",
@@ -74,6 +74,10 @@ POSITIVE = _rx(
         "clear",
         "convincing",
         "persuasive",
+        "informative",
+        "well[- ]organi[sz]ed",
+        "rigorous",
+        "nice to read",
         "deserves? to be (?:read|re-?read)",
         "rewarding",
         "convincingly",
@@ -225,6 +229,15 @@ NEGATIVE = _rx(
         "hype[ds]?",
         "clich(?:e|é)d?",
         "self-indulgent",
+        "stupid(?:ity)?",
+        "hack",
+        "shame on",
+        "absurd",
+        "ridiculous",
+        "embarrassing",
+        "pathetic",
+        "incoherent",
+        "laughable",
     ),
     _zh(
         "无聊",
@@ -369,13 +382,15 @@ class Evaluation:
         return "agree" if self.positive else "disagree"
 
 
-def evaluation(sentence: str) -> Evaluation | None:
-    """The evaluation a sentence makes in the author's voice, or None."""
+def evaluation(sentence: str, work: str = "") -> Evaluation | None:
+    """The evaluation a sentence makes in the author's voice, or None; a sentence that names
+    `work` (the work under review, from its heading) is about it."""
     hits = [(m, True) for m in POSITIVE.finditer(sentence)]
     hits += [(m, False) for m in NEGATIVE.finditer(sentence)]
     if not hits:
         return None
-    voiced = bool(_FIRST_PERSON.search(sentence) or WORK.search(sentence))
+    named = len(work) >= 4 and work.lower() in sentence.lower()
+    voiced = bool(named or _FIRST_PERSON.search(sentence) or WORK.search(sentence))
     voiced = voiced or _OPENER.match(sentence) is not None
     positive = negative = False
     span: tuple[int, int] | None = None

@@ -67,6 +67,7 @@ class _State:
     quoting: bool = False  # inside other people's text: a quotation section or a transcript
     summarising: bool = False  # under a summary heading: the work's views unless "I" speaks
     asking: bool = False  # under a heading of questions: each question is the author's doubt
+    summary_note: bool = False  # the note said it summarises a work ("This is a summary of X")
     pending: Target | None = None  # a quotation or report awaiting the author's reaction
     previous: Target | None = None  # the passage before, for an aside to point at
     work: Target | None = None  # a cover or link just shown: the next blockquote reviews it
@@ -103,12 +104,12 @@ def _highlights(items: list[Mapping[str, Any]]) -> set[str]:
 
 
 def _lines_of(record: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    """A paragraph or list item written as lines that each end a sentence, as one record per
-    line (each line a thought of its own, as in "Nice story.\nBut the ending drags."); any other
-    record as it is. A poem's lines stay together."""
+    """A paragraph or list item written as three or more lines that each end a sentence, as one
+    record per line (each line a thought of its own); any other record as it is. A poem's lines
+    stay together."""
     raw = str(record.get("text", ""))
     lines = [line.strip() for line in raw.split("\n") if line.strip()]
-    if record.get("kind") not in ("paragraph", "list_item") or len(lines) < 2 or cues.verse(raw):
+    if record.get("kind") not in ("paragraph", "list_item") or len(lines) < 3 or cues.verse(raw):
         return [record]
     if not all(line.endswith(cues.SENTENCE_ENDS) for line in lines[:-1]):
         return [record]
@@ -149,7 +150,7 @@ def _enter(record: Mapping[str, Any], state: _State) -> None:
     headings = [mk.normalise(h) for h in [*section, *heading]]
     # A title of excerpts covers the note; a "summary" in a title is more often a year's review.
     state.quoting = cues.quoting_under([mk.normalise(state.title), *headings])
-    state.summarising = cues.summary_under(headings)
+    state.summarising = cues.summary_under(headings, state.summary_note)
     state.asking = cues.asking_under(headings)
 
 
@@ -174,6 +175,9 @@ def _passage(record: Mapping[str, Any], state: _State, signed: bool) -> Extracte
         state.pending = None
         return _react(pid, own, around, "own")
     work, state.work = state.work, None
+    if cues.ANNOUNCES_SUMMARY.search(mk.normalise(text)):
+        state.summary_note = state.summarising = True
+        return None
     if state.quoting or cues.ANNOUNCES_QUOTATION.search(mk.normalise(text)):
         state.quoting, state.previous = True, Target(pid, text)
         return None
@@ -276,7 +280,8 @@ def _react(
     parts = sentences(text)
     if not parts:
         return None
-    reading = read(parts, mode == "decisive", mode == "after-quote")
+    title = cues.heading_title(work.text) if work else ""
+    reading = read(parts, mode == "decisive", mode == "after-quote", title)
     if reading is None and content_size(text) >= 3 and not cues.NONE_ANSWER.match(text):
         reading = _default_reading(mode, parts)
     if reading is not None and reading.doubt and target is None and mode not in ("own", "asked"):
