@@ -33,7 +33,9 @@ NASTY = """# Notes on "graph" theory; end
 FORBIDDEN = set('"[](){}<>|#;`\n')
 ENTITY = re.compile(r"#(\d+);")
 NODE = re.compile(r'^  (n\d+)(\(|\[)"([^"]*)"(\)|\])$')
-EDGE = re.compile(r"^  (n\d+) (==>|-->|-\.->)\|(for|against|objection|reply)\| (n\d+)$")
+EDGE = re.compile(
+    r"^  (n\d+) (==>|-->|-\.->)\|(for|against|objection|reply|支持|反对|反驳|回应)\| (n\d+)$"
+)
 CLASS = re.compile(r"^  class (n\d+) (stance|support|oppose)$")
 CLASS_DEF = re.compile(r"^  classDef (stance|support|oppose) [\w:#,. -]+$")
 runner = CliRunner()
@@ -128,7 +130,8 @@ def test_seed_note_maps_are_valid_one_per_stance(tmp_path: Path) -> None:
     for source in maps:
         d = check(source)
         assert len(d.nodes) == 1 + 6 * 3  # stance, 3 per side, two levels of replies
-        assert {w for _, _, w in d.edges} == {"for", "against", "objection", "reply"}
+        # the seed note is mostly Chinese: its sidecar, maps included, speaks Chinese
+        assert {w for _, _, w in d.edges} == {"支持", "反对", "反驳", "回应"}
 
 
 def test_nasty_note_maps_are_valid(tmp_path: Path) -> None:

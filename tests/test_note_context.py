@@ -222,6 +222,9 @@ def test_the_quote_reads_in_note_order(tmp_path: Path) -> None:
         found.model_copy(update={"passage_ids": [passages[0].id, reaction.id]}), by_id, {}
     )
     assert far.quote.split("\n")[1] == "…"  # a passage left out between them is marked
+    long = by_id[reaction.id].model_copy(update={"text": "word " * 300})
+    cut = to_stance(found, {**by_id, reaction.id: long}, {})
+    assert len(cut.quote) <= 600 and cut.quote.endswith("word…")  # cut between words, marked
 
 
 ZH_NOTE = """\
@@ -258,12 +261,17 @@ def test_undecided_stances_and_slips_are_said_in_the_sidecar(tmp_path: Path) -> 
     stance = result.stances[0].model_copy(
         update={
             "position": "undecided",
+            "target": "Machines can think",
             "slips": ["Turing's paper appeared in 1950, not 1940."],
         }
     )
     markdown = render_markdown(result.model_copy(update={"stances": [stance]}))
     assert "**Position:** undecided" in markdown
-    assert "*You have not decided: here are the case for and the case against" in markdown
+    assert "*You have not decided whether this holds: “Machines can think”. Here are" in markdown
+    assert '  n0("Machines can think")' in markdown  # the map centres on the question weighed
+    untargeted = stance.model_copy(update={"target": None})
+    markdown_bare = render_markdown(result.model_copy(update={"stances": [untargeted]}))
+    assert "*You have not decided: here are the case for and the case against" in markdown_bare
     assert "**Factual slips in the note:**\n\n- Turing's paper appeared in 1950" in markdown
     assert "Factual slips" not in render_markdown(result)
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from debater.clipping import clip
 from debater.errors import (
     BackendError,
     ContextTooLongError,
@@ -156,7 +157,7 @@ def to_stance(found: ExtractedStance, by_id: dict[str, Passage], seen: dict[str,
         reasoning=found.reasoning,
         passage_ids=[p.id for p in passages],
         lines=lines,
-        quote=quote[:QUOTE_CHARS],
+        quote=clip(quote, QUOTE_CHARS),
         language=found.language,
         topics=[" ".join(t.split()) for t in found.topics if t.strip()][:3],
     )

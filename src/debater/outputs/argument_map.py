@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import string
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from debater.records import Perspective, StanceResult
 
@@ -58,25 +58,30 @@ def label(text: str, width: int, suffix: str = "") -> str:
     return f'"{escape((trim(text, width) or "…") + suffix)}"'
 
 
-def _walk(parent: str, items: list[Perspective], ids: Iterator[int]) -> Iterator[str]:
+def _walk(
+    parent: str, items: list[Perspective], ids: Iterator[int], words: Mapping[str, str]
+) -> Iterator[str]:
     """Node, edge and class lines for `items` under node `parent`, depth first."""
-    words = _STANCE_EDGES if parent == "n0" else _REPLY_EDGES
+    edges = _STANCE_EDGES if parent == "n0" else _REPLY_EDGES
     for p in items:
         node = f"n{next(ids)}"
-        yield f"  {node}[{label(p.title, LABEL_WIDTH, f' · {p.strength}')}]"
-        yield f"  {parent} {_ARROWS.get(p.strength, '-->')}|{words[p.side]}| {node}"
+        strength = words.get(p.strength, p.strength)
+        edge = words.get(edges[p.side], edges[p.side]).lower()
+        yield f"  {node}[{label(p.title, LABEL_WIDTH, f' · {strength}')}]"
+        yield f"  {parent} {_ARROWS.get(p.strength, '-->')}|{edge}| {node}"
         yield f"  class {node} {p.side}"
-        yield from _walk(node, p.replies, ids)
+        yield from _walk(node, p.replies, ids, words)
 
 
-def stance_map(stance: StanceResult) -> str:
-    """The Mermaid source of one stance's argument map (without the code fence)."""
+def stance_map(stance: StanceResult, words: Mapping[str, str] | None = None) -> str:
+    """The Mermaid source of one stance's argument map (without the code fence); `words` are
+    the sidecar's labels (for the edges and strengths), English if not given."""
     ordered = sorted(stance.perspectives, key=lambda p: p.side != "support")
     lines = ["flowchart LR", *_CLASSES, f"  n0({label(stance.argued, CLAIM_WIDTH)})"]
-    lines += ["  class n0 stance", *_walk("n0", ordered, itertools.count(1))]
+    lines += ["  class n0 stance", *_walk("n0", ordered, itertools.count(1), words or {})]
     return "\n".join(lines) + "\n"
 
 
-def fenced(stance: StanceResult) -> list[str]:
+def fenced(stance: StanceResult, words: Mapping[str, str] | None = None) -> list[str]:
     """The map as a fenced ```mermaid block, as Markdown lines."""
-    return ["```mermaid", *stance_map(stance).splitlines(), "```"]
+    return ["```mermaid", *stance_map(stance, words).splitlines(), "```"]

@@ -30,6 +30,8 @@ EN = {
     "against": "Against",
     "undecided": "You have not decided: here are the case for and the case against, to help you "
     "decide.",
+    "undecided_on": "You have not decided whether this holds: “{target}”. Here are the case for it "
+    "and the case against it, to help you decide.",
     "crux": "Crux",
     "change": "What would change your mind",
     "slips": "Factual slips in the note",
@@ -67,6 +69,7 @@ ZH = {
     "for": "支持",
     "against": "反对",
     "undecided": "你尚未拿定主意：以下是支持与反对的理由，供你判断。",
+    "undecided_on": "你尚未拿定主意：「{target}」是否成立？以下是支持与反对它的理由，供你判断。",
     "crux": "关键分歧",
     "change": "什么会改变你的看法",
     "slips": "笔记中的事实出入",

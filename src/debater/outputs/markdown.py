@@ -101,7 +101,8 @@ def _stance(number: int, s: StanceResult, source: str, words: dict[str, str]) ->
     if s.error:
         return [*out, f"> [!WARNING]\n> {words['no_perspectives']}: {_escape(s.error)}", ""]
     if s.position == "undecided":
-        out += [f"*{words['undecided']}*", ""]
+        said = words["undecided_on"].format(target=_escape(s.target)) if s.target else None
+        out += [f"*{said or words['undecided']}*", ""]
     for side in ("support", "oppose"):
         out += [f"### {words['for' if side == 'support' else 'against']}", ""]
         for i, p in enumerate((p for p in s.perspectives if p.side == side), 1):
@@ -111,7 +112,7 @@ def _stance(number: int, s: StanceResult, source: str, words: dict[str, str]) ->
     out += _items(words["change"], s.would_change_mind)
     out += _items(words["slips"], s.slips)
     if s.perspectives:
-        out += [f"### {words['map']}", "", *fenced(s), ""]
+        out += [f"### {words['map']}", "", *fenced(s, words), ""]
     return out
 
 

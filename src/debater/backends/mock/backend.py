@@ -18,7 +18,7 @@ from debater.backends.base import Backend, BackendOptions, Request, Response, To
 from debater.backends.mock.discuss import build_summary, build_turn
 from debater.backends.mock.stances import find_stances
 from debater.backends.mock.tensions import build_tensions
-from debater.backends.mock.text import clip
+from debater.clipping import clip
 from debater.errors import InvalidOutputError
 from debater.llm.answers import ArguedPerspective, Debate, Extraction, Reply
 from debater.llm.datablocks import decode_blocks

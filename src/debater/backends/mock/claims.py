@@ -10,13 +10,13 @@ from debater.backends.mock import cues
 from debater.backends.mock import markers as mk
 from debater.backends.mock.reading import Reading, says_more
 from debater.backends.mock.text import (
-    clip,
     content_size,
     first_sentences,
     quoted_spans,
     sentences,
     unquote,
 )
+from debater.clipping import clip
 from debater.notes.language import matches_language
 from debater.records import Firmness, Position
 

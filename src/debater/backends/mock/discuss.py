@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from debater.backends.base import Request
-from debater.backends.mock.text import clip
+from debater.clipping import clip
 from debater.llm.answers import DiscussionSummary
 from debater.llm.datablocks import decode_blocks
 

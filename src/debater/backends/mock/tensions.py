@@ -12,7 +12,7 @@ import itertools
 import re
 from typing import Any
 
-from debater.backends.mock.text import clip
+from debater.clipping import clip
 from debater.llm.answers import FoundTension, TensionsAnswer
 from debater.notes.language import HAN_CHARS, detect_language
 from debater.records import TensionKind

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 from debater.backends.mock.cues import CLOSING_FOR, FILLER_EN, FILLER_ZH, OPEN_QUOTES
+from debater.clipping import clip
 
 _BULLET = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)]|>)[ \t]+", re.MULTILINE)
 _CJK_END = "。！？!?"
 _ASCII_END = ".?!"
 _TRAILERS = "。！？!?.…”」』)）’'\""
-_CLAUSE_MARKS = ",，;；:：、"
 _ABBREVIATIONS = frozenset({"e.g", "i.e", "mr", "mrs", "ms", "dr", "vs", "st", "cf", "u.s"})
 _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
@@ -119,21 +119,6 @@ def join(parts: list[str]) -> str:
     for part in parts:
         text += (" " if text and not text.endswith(tuple(_CJK_END + "”")) else "") + part
     return text
-
-
-def clip(text: str, limit: int) -> str:
-    """Text of at most `limit` characters, cut at a clause or word boundary with an ellipsis."""
-    text = text.strip()
-    if len(text) <= limit:
-        return text
-    head = text[: limit - 1]
-    clause = max(head.rfind(mark) for mark in _CLAUSE_MARKS)
-    if clause >= limit // 2:
-        return head[:clause].rstrip() + "…"
-    space = head.rfind(" ")
-    if space >= limit // 2:
-        return head[:space].rstrip() + "…"
-    return head.rstrip() + "…"
 
 
 def first_sentences(parts: list[str], limit: int) -> str:
