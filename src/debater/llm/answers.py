@@ -39,7 +39,8 @@ class ArguedPerspective(BaseModel):
     strength: Strength
     strength_reason: str = Field(description="Why this strength rating.")
     holders: list[str] = Field(
-        description="Thinkers or schools known to hold this view; only when confident."
+        description="Thinkers, schools, traditions or institutions known to hold this view; "
+        "only when confident."
     )
 
 
