@@ -889,3 +889,32 @@ def test_summary_prose_with_weak_markers_is_no_stance() -> None:
         ("paragraph", "赫胥黎的世界似乎对大多数读者来说都非常可怕，但又很难解释原因。"),
     )
     assert find_stances(summary) == []
+
+
+def test_speaker_led_quotations_and_announced_excerpts_are_no_stance() -> None:
+    led = records(
+        ("paragraph", "王维： 黃雀癡，黃雀癡，謂言青鷇是我兒。"),
+        ("paragraph", "錢偉長： 我认为讀書與實踐才是獲取知識的主要課堂。"),
+    )
+    assert find_stances(led) == []
+    own = records(("paragraph", "总结：我觉得这本书值得一读。"))
+    assert len(find_stances(own)) == 1
+    excerpts = records(
+        ("paragraph", "干货太多，我摘录部分对我触动比较大的地方。"),
+        ("list_item", "I believe the consensus is often wrong, so I have to think for myself."),
+    )
+    assert find_stances(excerpts) == []
+    assert find_stances(records(("paragraph", "David Epstein respectfully disagrees."))) == []
+
+
+def test_a_collection_of_sayings_is_quotation() -> None:
+    sayings = [
+        {"id": "h", "kind": "heading", "text": "名人名言"},
+        {
+            "id": "q",
+            "kind": "paragraph",
+            "section": ["名人名言"],
+            "text": "我喜欢孤独，不过是不喜欢失望。",
+        },
+    ]
+    assert find_stances(sayings) == []

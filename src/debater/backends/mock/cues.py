@@ -20,7 +20,8 @@ CLOSING_FOR = {"“": "”", "「": "」", "『": "』", '"': '"'}
 _EN_VERBS = (
     r"(?:thinks|believes|says|said|argues|argued|claims|claimed|suggests|contends"
     r"|(?:writes|wrote)(?=\s+(?:that|about|of|in|how|why)\s|\s*[:,“\"])"  # not "writes so well"
-    r"|insists|notes|points out|mentions|talks about|predicts|warns|is (?:against|for|in favou?r of"
+    r"|insists|notes|points out|mentions|talks about|predicts|warns"
+    r"|(?:respectfully )?(?:dis)?agrees|is (?:against|for|in favou?r of"
     r"|worried|convinced))"
 )
 _LEAD = r"(?:(?:but|and|yet|however|so)[,\s]+)?"
@@ -57,6 +58,14 @@ FIRST_PERSON = re.compile(
     r"(?<![A-Za-z])(?:I|I'm|I've|I'd|(?i:me|my|myself))(?![A-Za-z'])|我(?![们們])|笔者|筆者|本人|鄙人",
 )
 
+# A quotation led by its speaker's name: "王维：黃雀癡，黃雀癡", "錢偉長： 上學的機會...". Words
+# the author labels their own lines with ("总结：", "感想：") are not names.
+SPEAKER_LED = re.compile(
+    r"^\s*(?!(?:总结|结论|感想|想法|评论|笔记|问题|原因|结果|备注|思考|观点|摘要"
+    r"|评分|理由|例如|比如|注意|小结|收获|启发|反思|优点|缺点|推荐|目录|作者|书名|译者|出版"
+    r"|标签|时间|日期|地点|链接|来源|总的来说|我)[:：])[\u4e00-\u9fff·]{2,4}\s*[:：]\s*\S"
+)
+
 # The collective "we" of a summary or of the book's own voice.
 WE = re.compile(r"(?<![A-Za-z])(?:we|us|our)(?![A-Za-z])|我们|咱们", _FLAGS)
 
@@ -69,7 +78,9 @@ OWN_TURN = re.compile(
 QUOTATION_HEADING = re.compile(
     r"(?<![A-Za-z])(?:quot(?:e|es|ation|ations)|excerpts?|highlights?|clippings?|transcripts?"
     r"|blurbs?|book description|(?:selected )?passages)(?![A-Za-z])"
-    r"|原文|全文|正文|译文|演讲|讲稿|文字稿|摘录|摘抄|书摘|节选|引用|引文|语录|金句|简介|划线|高亮|标注",
+    r"|sayings|aphorisms|maxims|commonplace"
+    r"|原文|全文|正文|译文|演讲|讲稿|文字稿|摘录|摘抄|书摘|节选|引用|引文|语录|金句|简介|划线|高亮|标注"
+    r"|名言|名句|格言|警句",
     _FLAGS,
 )
 # Headings over a summary of the work: the work's views, told in the note's words.
@@ -95,6 +106,7 @@ REACTION_HEADING = re.compile(
 # A passage announcing that what follows is someone else's text.
 ANNOUNCES_QUOTATION = re.compile(
     r"根据以下.{0,12}整理|以下(?:为|是)(?:译文|原文|全文|节选|摘录)|转载自|本文转自|原文如下"
+    r"|我(?:摘录|摘抄|摘了|摘出|抄录|抄了)"
     r"|(?<![A-Za-z])(?:(?:full text|transcript|translation) (?:below|follows)|reposted from)",
     _FLAGS,
 )

@@ -164,6 +164,7 @@ def _passage(record: Mapping[str, Any], state: _State, signed: bool) -> Extracte
     pid = str(record.get("id", ""))
     state.seen[pid] = text
     quoted = signed or cues.verse(raw) or cues.SIGNED_AT_END.search(text)
+    quoted = quoted or cues.SPEAKER_LED.match(text)
     if pid in state.highlights or quoted or cues.title_line(text):  # other people's words
         state.pending = state.previous = Target(pid, text)
         return None
@@ -178,9 +179,12 @@ def _passage(record: Mapping[str, Any], state: _State, signed: bool) -> Extracte
     if cues.ANNOUNCES_SUMMARY.search(mk.normalise(text)):
         state.summary_note = state.summarising = True
         return None
-    if state.quoting or cues.ANNOUNCES_QUOTATION.search(mk.normalise(text)):
-        state.quoting, state.previous = True, Target(pid, text)
+    if state.quoting:
+        state.previous = Target(pid, text)
         return None
+    if (after := _after_announcement(text)) is not None:  # other people's text follows
+        state.quoting, state.previous = True, Target(pid, text)
+        return _reaction_or_target(pid, after, str(record.get("kind")), state) if after else None
     if (name := cues.work_name(text)) is not None:
         state.work = state.previous = Target(pid, name)
         return None
@@ -193,6 +197,16 @@ def _passage(record: Mapping[str, Any], state: _State, signed: bool) -> Extracte
         state.pending = Target(pid, text)  # a summary tells the work's views, not the author's
         return None
     return _reaction_or_target(pid, text, str(record.get("kind")), state)
+
+
+def _after_announcement(text: str) -> str | None:
+    """What a passage says after announcing that other people's text follows ("我摘录部分…"),
+    or None if it announces nothing."""
+    parts = sentences(text)
+    for i, part in enumerate(parts):
+        if cues.ANNOUNCES_QUOTATION.search(mk.normalise(part)):
+            return join(parts[i + 1 :])
+    return None
 
 
 def _heading_work(state: _State, pid: str) -> Target | None:
