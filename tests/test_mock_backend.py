@@ -908,7 +908,7 @@ def test_speaker_led_quotations_and_announced_excerpts_are_no_stance() -> None:
 
 
 def test_a_collection_of_sayings_is_quotation() -> None:
-    sayings = [
+    sayings: list[dict[str, Any]] = [
         {"id": "h", "kind": "heading", "text": "名人名言"},
         {
             "id": "q",
