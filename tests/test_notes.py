@@ -121,6 +121,15 @@ def test_toml_front_matter(tmp_path: Path) -> None:
     assert (note.body, note.body_line_offset) == ("body\n", 5)
 
 
+def test_jbake_header_is_front_matter_not_a_code_fence(tmp_path: Path) -> None:
+    data = b"title=Book Review: Effective C\r\ntags=book, c\r\n~~~~~~\r\nIt's not bad.\r\n"
+    note = load_note(write(tmp_path, data))
+    assert note.front_matter == {"title": "Book Review: Effective C", "tags": "book, c"}
+    assert (note.body, note.body_line_offset) == ("It's not bad.\n", 3)
+    fence = load_note(write(tmp_path, b"~~~~~~\ncode\n~~~~~~\n", "fence.md"))
+    assert fence.front_matter == {} and fence.body.startswith("~~~~~~")
+
+
 def test_empty_front_matter(tmp_path: Path) -> None:
     note = load_note(write(tmp_path, b"---\n---\nbody"))
     assert (note.front_matter, note.front_matter_error) == ({}, None)

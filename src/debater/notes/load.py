@@ -31,6 +31,8 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 _CHINESE_GUESSES = frozenset({"gb2312", "gbk", "gb18030", "hz", "big5", "big5hkscs", "cp950"})
 _YAML_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 _TOML_CLOSE = re.compile(r"^\+\+\+[ \t]*$", re.MULTILINE)
+# JBake's header: `key=value` lines closed by a line of tildes (not a code fence).
+_JBAKE_HEADER = re.compile(r"(?P<pairs>(?:[A-Za-z][\w.-]*=[^\n]*\n)+)~{3,}[ \t]*(?:\n|$)")
 # Letters and punctuation of Western European text beyond ASCII (cp1252's printable range).
 _WESTERN = frozenset(
     "àáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞßŒœŠšŽžŸ"
@@ -168,6 +170,9 @@ def _cjk_plausibility(text: str) -> float:
 
 def _split_front_matter(text: str) -> tuple[dict[str, Any], str | None, int]:
     """Return (front matter, error or None, offset where the body starts)."""
+    if header := _JBAKE_HEADER.match(text):
+        pairs = (line.split("=", 1) for line in header["pairs"].splitlines() if line.strip())
+        return {key.strip(): value.strip() for key, value in pairs}, None, header.end()
     first_line, newline, _ = text.partition("\n")
     opener = first_line.rstrip(" \t")
     if not newline or opener not in ("---", "+++"):
