@@ -21,6 +21,7 @@ from debater.llm.answers import ExtractedStance, Extraction, debate_answer
 from debater.llm.prompts import Prompts
 from debater.notes.load import load_note
 from debater.notes.passages import segment
+from debater.outputs.labels import EN, ZH, where
 from debater.outputs.markdown import render_markdown
 from debater.pipeline import to_stance
 from debater.records import NoteResult, PerspectiveKind
@@ -222,6 +223,9 @@ def test_the_quote_reads_in_note_order(tmp_path: Path) -> None:
         found.model_copy(update={"passage_ids": [passages[0].id, reaction.id]}), by_id, {}
     )
     assert far.quote.split("\n")[1] == "…"  # a passage left out between them is marked
+    assert stance.spans == [] and len(far.spans) == 2  # the source names both ranges
+    lines = "lines " + ", ".join(f"{a}" if a == b else f"{a}–{b}" for a, b in far.spans)
+    assert where(EN, far) == lines and where(ZH, far).startswith("第 ") and "、" in where(ZH, far)
     long = by_id[reaction.id].model_copy(update={"text": "word " * 300})
     cut = to_stance(found, {**by_id, reaction.id: long}, {})
     assert len(cut.quote) <= 600 and cut.quote.endswith("word…")  # cut between words, marked

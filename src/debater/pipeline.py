@@ -158,9 +158,22 @@ def to_stance(found: ExtractedStance, by_id: dict[str, Passage], seen: dict[str,
         passage_ids=[p.id for p in passages],
         lines=lines,
         quote=clip(quote, QUOTE_CHARS),
+        spans=_spans(passages, list(by_id)),
         language=found.language,
         topics=[" ".join(t.split()) for t in found.topics if t.strip()][:3],
     )
+
+
+def _spans(passages: Sequence[Passage], order: list[str]) -> list[tuple[int, int]]:
+    """The passages' line ranges, neighbours merged; empty when they make one range."""
+    place = {pid: n for n, pid in enumerate(order)}
+    spans: list[tuple[int, int]] = []
+    for n, p in enumerate(passages):
+        if n and place.get(p.id, 0) - place.get(passages[n - 1].id, 0) == 1:
+            spans[-1] = (spans[-1][0], p.lines[1])
+        else:
+            spans.append(p.lines)
+    return spans if len(spans) > 1 else []
 
 
 def _joined(passages: Sequence[Passage], order: list[str]) -> str:

@@ -76,6 +76,8 @@ class Stance(BaseModel):
     quote: str
     language: str = "en"
     topics: list[str] = Field(default_factory=list)
+    # The line ranges of its passages when they are not all together (empty: just `lines`).
+    spans: list[tuple[int, int]] = Field(default_factory=list)
 
     @property
     def argued(self) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from debater.records import NoteResult, StanceResult
+from debater.records import NoteResult, Stance
 
 # The perspective kinds in Chinese: the sidecars' labels and the mock's Chinese text use them.
 KIND_ZH = {
@@ -115,8 +115,11 @@ def main_language(result: NoteResult) -> str:
     return "zh" if votes["zh"] >= votes["en"] else "en"
 
 
-def where(labels: dict[str, str], stance: StanceResult) -> str:
-    first, last = stance.lines
+def where(labels: dict[str, str], stance: Stance) -> str:
+    """The stance's lines: "lines 7–9, 37" when its passages lie apart."""
+    spans = stance.spans or [stance.lines]
+    ranges = [f"{a}" if a == b else f"{a}–{b}" for a, b in spans]
+    one = len(spans) == 1 and spans[0][0] == spans[0][1]
     if labels is ZH:
-        return f"第 {first} 行" if first == last else f"第 {first}–{last} 行"
-    return f"line {first}" if first == last else f"lines {first}–{last}"
+        return f"第 {'、'.join(ranges)} 行"
+    return f"{'line' if one else 'lines'} {', '.join(ranges)}"
