@@ -223,8 +223,6 @@ NEGATIVE = _rx(
         "not perfect",
         "quibbles?",
         "unfortunately",
-        "naive",
-        "sloppy",
         "lazy",
         "hype[ds]?",
         "clich(?:e|é)d?",
