@@ -146,7 +146,8 @@ def to_stance(found: ExtractedStance, by_id: dict[str, Passage], seen: dict[str,
     key = "+".join(p.id for p in passages) or found.claim
     seen[key] = seen.get(key, 0) + 1
     digest = hashlib.sha256(f"{key}\x00{seen[key]}".encode()).hexdigest()[:10]
-    quote = _joined(passages, list(by_id))
+    runs = _runs(passages, by_id)
+    quote = "\n…\n".join("\n".join(p.text for p in run) for run in runs)
     lines = (min(p.lines[0] for p in passages), max(p.lines[1] for p in passages))
     return Stance(
         id=f"s-{digest}",
@@ -158,33 +159,23 @@ def to_stance(found: ExtractedStance, by_id: dict[str, Passage], seen: dict[str,
         passage_ids=[p.id for p in passages],
         lines=lines,
         quote=clip(quote, QUOTE_CHARS),
-        spans=_spans(passages, list(by_id)),
+        spans=[(run[0].lines[0], run[-1].lines[1]) for run in runs] if len(runs) > 1 else [],
         language=found.language,
         topics=[" ".join(t.split()) for t in found.topics if t.strip()][:3],
     )
 
 
-def _spans(passages: Sequence[Passage], order: list[str]) -> list[tuple[int, int]]:
-    """The passages' line ranges, neighbours merged; empty when they make one range."""
-    place = {pid: n for n, pid in enumerate(order)}
-    spans: list[tuple[int, int]] = []
+def _runs(passages: Sequence[Passage], by_id: dict[str, Passage]) -> list[list[Passage]]:
+    """The passages (in note order) grouped into runs of neighbours: a new run starts where
+    passages between them are left out, which the quote marks with "…" and the source names."""
+    place = {pid: n for n, pid in enumerate(by_id)}
+    runs: list[list[Passage]] = []
     for n, p in enumerate(passages):
-        if n and place.get(p.id, 0) - place.get(passages[n - 1].id, 0) == 1:
-            spans[-1] = (spans[-1][0], p.lines[1])
+        if n and place[p.id] - place[passages[n - 1].id] == 1:
+            runs[-1].append(p)
         else:
-            spans.append(p.lines)
-    return spans if len(spans) > 1 else []
-
-
-def _joined(passages: Sequence[Passage], order: list[str]) -> str:
-    """The passages' texts in note order, with "…" where passages between them are left out."""
-    place = {pid: n for n, pid in enumerate(order)}
-    parts: list[str] = []
-    for n, p in enumerate(passages):
-        if n and place.get(p.id, 0) - place.get(passages[n - 1].id, 0) > 1:
-            parts.append("…")
-        parts.append(p.text)
-    return "\n".join(parts)
+            runs.append([p])
+    return runs
 
 
 def _halves(group: list[Passage]) -> tuple[list[Passage], list[Passage]] | None:

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 
+from debater.notes.language import HAN_CHARS
+
 _FLAGS = re.IGNORECASE
-_HAN = re.compile("[\u3400-\u9fff]")
+_HAN = re.compile(f"[{HAN_CHARS}]")
 
 OPEN_QUOTES = '“「『"'
 SENTENCE_ENDS = (".", "。", "!", "?", "！", "？", "…", "”", "」", ")", "）")
@@ -207,6 +209,13 @@ def quoting_under(headings: list[str]) -> bool:
         if QUOTATION_HEADING.search(heading):
             return True
     return False
+
+
+def others_words(raw: str, text: str) -> bool:
+    """Whether a passage is other people's words by its form: verse, a quotation signed at its
+    end or led by its speaker's name, or a title set as a line."""
+    signed = SIGNED_AT_END.search(text) or SPEAKER_LED.match(text)
+    return bool(signed or verse(raw) or title_line(text))
 
 
 def title_line(text: str) -> bool:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from debater.backends.mock.cues import FIRST_PERSON
 from debater.backends.mock.markers import _en, _rx, _zh
 from debater.records import Position
 
@@ -360,9 +361,6 @@ _OPENER = re.compile(
     r"|delightful|charming|hilarious|gripping|compelling|engaging|fascinating)(?![A-Za-z])",
     re.IGNORECASE,
 )
-_FIRST_PERSON = re.compile(
-    r"(?<![A-Za-z])(?:I|I'm|I've|I'd|me|my|myself)(?![A-Za-z'])|我(?![们們])", re.IGNORECASE
-)
 
 
 @dataclass(frozen=True)
@@ -388,7 +386,7 @@ def evaluation(sentence: str, work: str = "") -> Evaluation | None:
     if not hits:
         return None
     named = len(work) >= 4 and work.lower() in sentence.lower()
-    voiced = bool(named or _FIRST_PERSON.search(sentence) or WORK.search(sentence))
+    voiced = bool(named or FIRST_PERSON.search(sentence) or WORK.search(sentence))
     voiced = voiced or _OPENER.match(sentence) is not None
     positive = negative = False
     span: tuple[int, int] | None = None

@@ -163,9 +163,7 @@ def _passage(record: Mapping[str, Any], state: _State, signed: bool) -> Extracte
         return None
     pid = str(record.get("id", ""))
     state.seen[pid] = text
-    quoted = signed or cues.verse(raw) or cues.SIGNED_AT_END.search(text)
-    quoted = quoted or cues.SPEAKER_LED.match(text)
-    if pid in state.highlights or quoted or cues.title_line(text):  # other people's words
+    if pid in state.highlights or signed or cues.others_words(raw, text):
         state.pending = state.previous = Target(pid, text)
         return None
     parent = state.seen.get(str(record.get("parent") or ""))
