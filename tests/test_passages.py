@@ -690,3 +690,28 @@ def test_quotation_shortcodes_and_html_blockquotes_are_quotes() -> None:
         ("quote", "Stay hungry."),
         ("quote", "Less is more, said everyone."),
     ]
+
+
+def test_a_bold_heading_numbered_like_its_enclosing_heading_is_its_sibling() -> None:
+    body = (
+        "## 第二章\n"
+        "第二章的笔记。\n"
+        "\n"
+        "<b>第三章</b>\n"
+        "第三章的笔记。\n"
+        "\n"
+        "**要点**\n"
+        "要点的笔记。\n"
+        "\n"
+        "### 3. Habits\n"
+        "\n"
+        "**4. Systems**\n"
+        "Systems text."
+    )
+    sections = {p.text: p.heading_path for p in seg(body) if p.kind != "heading"}
+    assert sections == {
+        "第二章的笔记。": ("第二章",),
+        "第三章的笔记。": ("第三章",),
+        "要点的笔记。": ("第三章", "要点"),
+        "Systems text.": ("第三章", "4. Systems"),
+    }

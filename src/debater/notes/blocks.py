@@ -10,7 +10,8 @@ Where notes and CommonMark part ways, the note's author wins:
   (ending in `.`, `?`, `。`...) or a line of more than 80 characters.
 - `<h1>`…`<h6>` lines are headings; so is a bold-only line (`**Chapter 3**`,
   `<b>10.《沉默的羔羊》</b>`) outside lists and quotes, one level below `######`, unless it
-  is a sentence or longer than 80 characters.
+  is a sentence or longer than 80 characters (passages.py makes it the sibling of an enclosing
+  heading numbered the same way).
 - An HTML block holding prose (a review in `<details>`, a `<p>`) is a paragraph of the text a
   reader sees, without `<summary>` labels, scripts, styles and comments; a quote if it is a
   `<blockquote>`. So is text between quotation shortcodes (`{{< quote >}}`, `{% blockquote %}`).
@@ -33,7 +34,7 @@ from debater.notes.inline import bold_heading, clean_text, heading_like, html_he
 from debater.records import PassageKind
 
 _MARKDOWN = MarkdownIt("commonmark").enable("table")
-_BOLD_HEADING_LEVEL = 7
+BOLD_HEADING_LEVEL = 7
 _RAW_KINDS: dict[str, PassageKind] = {
     "fence": "code",
     "code_block": "code",
@@ -135,7 +136,7 @@ def _bold_paragraph(tokens: list[Token]) -> list[Token]:
             continue
         if n > start:
             out += _part(tokens, start, lines[start:n])
-        out += _heading(opening.map[0] + n, title, _BOLD_HEADING_LEVEL, opening.level)
+        out += _heading(opening.map[0] + n, title, BOLD_HEADING_LEVEL, opening.level)
         start = n + 1
     if not out:
         return tokens

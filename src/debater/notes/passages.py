@@ -7,12 +7,14 @@ with CommonMark); here they get ids, file line numbers, their section and their 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from debater.llm.datablocks import passage_record
-from debater.notes.blocks import parse_blocks
+from debater.notes.blocks import BOLD_HEADING_LEVEL, Block, parse_blocks
 from debater.notes.load import load_note
 from debater.records import Note, Passage
 
@@ -24,6 +26,7 @@ def segment(note: Note) -> list[Passage]:
     headings: list[tuple[int, str]] = []  # (level, text) of the enclosing headings
     for block in parse_blocks(note.body):
         if block.kind == "heading" and block.level:
+            block = _as_sibling(block, headings)
             headings = [h for h in headings if h[0] < block.level]
         normalised = " ".join(block.text.split())  # whitespace collapsed and stripped
         occurrence = seen.get(normalised, 0)
@@ -47,6 +50,36 @@ def segment(note: Note) -> list[Passage]:
         if block.kind == "heading" and block.level and block.text:  # `#` alone names none
             headings.append((block.level, block.text))
     return passages
+
+
+# How headings number themselves: 第三章, 第2节, Chapter 3, Part IV, 3., 三、
+_NUMBERING = re.compile(
+    r"^(?:第\s*[\d一二三四五六七八九十百零〇两]+\s*(?P<zh_unit>[章节篇部回卷讲课集期])"
+    r"|(?P<en_unit>chapter|part|section|lesson|lecture|day|week|episode|book)\s+[\dIVXLivxl]+\b"
+    r"|(?P<digits>\d+)\s*[.、)）]"
+    r"|(?P<zh_digits>[一二三四五六七八九十]+)\s*[、.])",
+    re.IGNORECASE,
+)
+
+
+def _numbering(text: str) -> str | None:
+    """The scheme a heading is numbered by ("第章", "chapter", "1."), if it is numbered."""
+    match = _NUMBERING.match(text.strip())
+    if match is None:
+        return None
+    name, value = next((name, value) for name, value in match.groupdict().items() if value)
+    return f"{name}:{value.lower()}" if name.endswith("unit") else name
+
+
+def _as_sibling(block: Block, headings: list[tuple[int, str]]) -> Block:
+    """A bold line used as a heading, at the level of the enclosing heading numbered the same
+    way (`<b>第三章</b>` after `## 第二章` is its sibling, not its sub-heading)."""
+    if block.level != BOLD_HEADING_LEVEL or (scheme := _numbering(block.text)) is None:
+        return block
+    for level, text in reversed(headings):
+        if _numbering(text) == scheme:
+            return replace(block, level=level)
+    return block
 
 
 def _passage_id(normalised: str, occurrence: int) -> str:
