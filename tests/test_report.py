@@ -193,6 +193,7 @@ class Dom(HTMLParser):
         self.body: dict[str, str] = {}
         self.strokes: set[str] = set()  # widths of the maps' edges
         self.texts: dict[str, str] = {}  # id -> text of the p, pre and button elements with one
+        self.stance_texts: dict[str, str] = {}  # stance id -> its article's text
         self._stance: str | None = None
         self._mark = False
         self._open: list[str] = []
@@ -228,6 +229,8 @@ class Dom(HTMLParser):
             self._mark = False
         for key in self._open:
             self.texts[key] = self.texts.get(key, "") + data
+        if self._stance:
+            self.stance_texts[self._stance] = self.stance_texts.get(self._stance, "") + data
 
 
 @dataclass
@@ -368,6 +371,24 @@ def test_fragment_filters_hide_and_show(rendered: Rendered, key: str, keep: Any)
     assert expected and expected != stance_ids(rendered.data)  # it hides some, shows some
     assert set(dom.stances) == expected
     assert all(count == 1 for count in dom.stances.values())
+
+
+@needs_browser
+def test_each_stance_is_labelled_in_its_notes_language(rendered: Rendered) -> None:
+    dom = _ready(rendered.pages["default"])
+    words = {n["path"]: n["words"] for n in rendered.data["notes"]}
+    assert words["reading-review-deep-work.md"] == "zh" and words["journal/data.md"] == "en"
+    for note in rendered.data["notes"]:
+        for s in note["stances"]:
+            text = dom.stance_texts[s["id"]]
+            if s["support"] and note["words"] == "zh":
+                assert "支持 (" in text and "论证图" in text and "For (" not in text
+                assert "第 " in text and "lines " not in text
+            elif s["support"]:
+                assert "For (" in text and "Argument map" in text and "支持 (" not in text
+    (anchor,) = stance_ids(rendered.data, lambda n, s: s["sid"] == "s-data")
+    data = dom.stance_texts[anchor]
+    assert "disagrees" in data and "firm" in data and "lines 2–3" in data
 
 
 @needs_browser

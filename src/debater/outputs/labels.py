@@ -43,6 +43,7 @@ EN = {
     "reply": "Reply",
     "none": "No stances found in this note.",
     "no_perspectives": "No perspectives",
+    "empty_side": "None.",  # the report's empty side
     "agree": "agrees",
     "disagree": "disagrees",
     "partly": "partly agrees",
@@ -81,6 +82,7 @@ ZH = {
     "reply": "回应",
     "none": "这篇笔记中没有找到立场。",
     "no_perspectives": "没有得到观点",
+    "empty_side": "无。",
     "agree": "同意",
     "disagree": "不同意",
     "partly": "部分同意",

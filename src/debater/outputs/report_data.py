@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from debater.outputs.labels import EN, ZH, labels_for, where
 from debater.outputs.report_map import FONT_PX, LINE_PX, META_PX, PAD, layout
 from debater.records import NoteResult, Perspective, StanceResult, Tension, TensionStance
 
@@ -41,8 +42,9 @@ def perspective_data(p: Perspective) -> dict[str, Any]:
     }
 
 
-def stance_data(anchor: str, s: StanceResult) -> dict[str, Any]:
-    """One stance with both sides, its reply tree and its argument map."""
+def stance_data(anchor: str, s: StanceResult, words: dict[str, str] = EN) -> dict[str, Any]:
+    """One stance with both sides, its reply tree and its argument map; `words` are the labels
+    of its note's language."""
     return {
         "id": anchor,
         "sid": s.id,
@@ -52,6 +54,7 @@ def stance_data(anchor: str, s: StanceResult) -> dict[str, Any]:
         "topics": s.topics,
         "quote": s.quote,
         "lines": list(s.lines),
+        "where": where(words, s),
         "language": s.language,
         "target": s.target or "",
         "reasoning": s.reasoning,
@@ -66,9 +69,12 @@ def stance_data(anchor: str, s: StanceResult) -> dict[str, Any]:
 
 
 def note_data(anchor: str, path: str, r: NoteResult) -> dict[str, Any]:
-    """One note that has been run: where it is, who answered, and its stances."""
+    """One note that has been run: where it is, who answered, and its stances; `words` names
+    the set of labels (in the report's `words`) its stances are shown with."""
+    words = labels_for(r)
     return {
         "id": anchor,
+        "words": "zh" if words is ZH else "en",
         "path": path,
         "title": r.note.title,
         "date": r.note.date,
@@ -76,8 +82,14 @@ def note_data(anchor: str, path: str, r: NoteResult) -> dict[str, Any]:
         "backend": r.backend,
         "model": r.model,
         "created": r.created,
-        "stances": [stance_data(f"{anchor}-s{i}", s) for i, s in enumerate(r.stances, 1)],
+        "stances": [stance_data(f"{anchor}-s{i}", s, words) for i, s in enumerate(r.stances, 1)],
     }
+
+
+def _page_words(labels: dict[str, str]) -> dict[str, str]:
+    """The labels the page shows around a stance (banners and titles are the sidecar's only)."""
+    left_out = ("title", "banner", "mock_banner", "undecided", "undecided_on", "line", "lines")
+    return {key: text for key, text in labels.items() if key not in left_out}
 
 
 def _anchors(notes: list[dict[str, Any]]) -> dict[tuple[str, str], str]:
@@ -114,6 +126,7 @@ def payload(entries: list[ReportEntry], tensions: list[Tension], title: str) -> 
     return {
         "title": title,
         "map": {"pad": PAD, "line": LINE_PX, "font": FONT_PX, "meta": META_PX},
+        "words": {"en": _page_words(EN), "zh": _page_words(ZH)},
         "notes": notes,
         "pending": [e.path for e in entries if e.result is None],
         "tensions": [tension_data(t, anchors) for t in tensions],

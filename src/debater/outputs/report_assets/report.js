@@ -115,30 +115,33 @@
   const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
   const badge = (cls, text) => el("span", `badge ${cls}`, text);
   const lines = ([a, b]) => (a === b ? `line ${a}` : `lines ${a}–${b}`);
+  /** A stance's word for a value (a position, firmness, kind, strength) in its note's labels. */
+  const word = (L, value) => L[value === "undecided" ? "undecided_position" : value] || value;
 
   function para(cls, label, text) {
     return el("p", cls, label ? el("span", "label", label) : null, hl(text));
   }
 
-  function perspective(p, top) {
-    const word = top ? null : el("span", "label", p.side === "oppose" ? "Objection:" : "Reply:");
-    const head = el("div", "p-head", word, hl(p.title), badge("str", p.strength));
-    if (top) head.append(badge("kind", p.kind));
+  function perspective(p, top, L) {
+    const reply = top ? null : el("span", "label", `${p.side === "oppose" ? L.objection : L.reply}:`);
+    const head = el("div", "p-head", reply, hl(p.title), badge("str", word(L, p.strength)));
+    if (top) head.append(badge("kind", word(L, p.kind)));
     const item = el("li", `persp ${p.side} s-${p.strength}`, head, para("arg", null, p.argument));
-    if (p.reason) item.append(para("why", "Strength:", p.reason));
-    if (p.holders.length) item.append(para("holders", "Held by:", p.holders.join(", ")));
-    if (p.error) item.append(para("error", "Missing reply:", p.error));
+    if (p.reason) item.append(para("why", `${L.strength}:`, p.reason));
+    if (p.holders.length) item.append(para("holders", `${L.held}:`, p.holders.join(", ")));
+    if (p.error) item.append(para("error", `${L.missing}:`, p.error));
     if (p.replies.length) {
-      item.append(el("ul", "replies", ...p.replies.map((r) => perspective(r, false))));
+      item.append(el("ul", "replies", ...p.replies.map((r) => perspective(r, false, L))));
     }
     return item;
   }
 
-  function side(s, key, title) {
+  function side(s, key, L) {
     const items = s[key];
     const list = items.length
-      ? el("ol", null, ...items.map((p) => perspective(p, true)))
-      : el("p", "empty", "None.");
+      ? el("ol", null, ...items.map((p) => perspective(p, true, L)))
+      : el("p", "empty", L.empty_side);
+    const title = key === "support" ? L.for : L.against;
     return el("section", `side ${key}`, el("h4", null, `${title} (${items.length})`), list);
   }
 
@@ -171,13 +174,13 @@
   }
 
   /** The stance's argument map as an SVG picture, from the layout the report carries. */
-  function argumentMap(s) {
+  function argumentMap(s, L) {
     const { w, h, nodes } = s.map;
     const picture = svg("svg", { class: "amap", role: "img", width: w, height: h, viewBox: `0 0 ${w} ${h}` });
-    picture.append(svg("title", {}, `Argument map: ${s.claim}`));
+    picture.append(svg("title", {}, `${L.map}: ${s.claim}`));
     picture.append(...nodes.filter((n) => n[4] >= 0).map((n) => mapEdge(nodes, n)));
     picture.append(...nodes.map(mapBox));
-    const box = el("details", "map", el("summary", null, "Argument map"), el("div", "map-scroll", picture));
+    const box = el("details", "map", el("summary", null, L.map), el("div", "map-scroll", picture));
     box.open = true;
     return box;
   }
@@ -190,38 +193,40 @@
     return button;
   }
 
-  function stanceTags(s) {
-    const position = badge(`pos pos-${s.position}`, POSITIONS[s.position] || s.position);
+  function stanceTags(s, L) {
+    const position = badge(`pos pos-${s.position}`, word(L, s.position));
     const topics = s.topics.map(topicButton);
-    return el("div", "tags", position, badge("firm", s.firmness), badge("lines", lines(s.lines)), ...topics);
+    const firmness = badge("firm", word(L, s.firmness));
+    return el("div", "tags", position, firmness, badge("lines", s.where), ...topics);
   }
 
-  function stanceBody(s, art) {
+  function stanceBody(s, art, L) {
     if (s.quote) art.append(el("blockquote", "quote", hl(s.quote)));
-    if (s.target) art.append(para("target", "Reacting to:", s.target));
-    if (s.reasoning) art.append(para("reasoning", "The author's reasons:", s.reasoning));
-    if (s.error) art.append(para("error", "No perspectives:", s.error));
-    art.append(argumentMap(s)); // the overview first, then the arguments in full
+    if (s.target) art.append(para("target", `${L.reacting}:`, s.target));
+    if (s.reasoning) art.append(para("reasoning", `${L.reasons}:`, s.reasoning));
+    if (s.error) art.append(para("error", `${L.no_perspectives}:`, s.error));
+    art.append(argumentMap(s, L)); // the overview first, then the arguments in full
     if (s.support.length || s.oppose.length) {
-      art.append(el("div", "sides", side(s, "support", "For"), side(s, "oppose", "Against")));
+      art.append(el("div", "sides", side(s, "support", L), side(s, "oppose", L)));
     }
-    if (s.crux) art.append(para("crux", "Crux:", s.crux));
+    if (s.crux) art.append(para("crux", `${L.crux}:`, s.crux));
     if (s.change.length) {
-      art.append(el("p", "label", "What would change the author's mind:"));
+      art.append(el("p", "label", `${L.change}:`));
       art.append(el("ul", "change", ...s.change.map((c) => el("li", null, hl(c)))));
     }
-    if (s.slips.length) art.append(para("slips", "Factual slips:", s.slips.join("; ")));
+    if (s.slips.length) art.append(para("slips", `${L.slips}:`, s.slips.join("; ")));
   }
 
-  function stance(s) {
+  /** A stance, labelled in its note's language (`L`: one of the report's `words`). */
+  function stance(s, L) {
     const art = el("article", "stance");
     art.id = s.id;
     art.lang = LANGS[s.language] || "";
     art.dataset.position = s.position;
     art.dataset.firmness = s.firmness;
     art.append(el("header", null, el("span", "num", `${s.number}.`), el("h3", "claim", hl(s.claim))));
-    art.append(stanceTags(s));
-    stanceBody(s, art);
+    art.append(stanceTags(s, L));
+    stanceBody(s, art, L);
     return art;
   }
 
@@ -246,8 +251,9 @@
     const section = el("section", "note", noteHeader(note, stances.length));
     section.id = note.id;
     section.dataset.backend = note.backend;
-    if (!note.stances.length) section.append(el("p", "empty", "No stances found in this note."));
-    for (const s of stances) section.append(stance(s));
+    const L = data.words[note.words];
+    if (!note.stances.length) section.append(el("p", "empty", L.none));
+    for (const s of stances) section.append(stance(s, L));
     return section;
   }
 
