@@ -30,6 +30,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from debater.outputs.argument_map import trim
+from debater.outputs.labels import ZH
 from debater.outputs.report import ReportEntry, build_report, collect_entries
 from debater.outputs.report_data import payload
 from debater.outputs.report_map import CLAIM_COLS, LABEL_COLS, columns, layout, wrap
@@ -553,6 +554,12 @@ def test_map_boxes_never_overlap() -> None:
     for b in boxes[1:]:
         parent = boxes[b["parent"]]
         assert parent["x"] + parent["w"] < b["x"]
+
+
+def test_a_chinese_notes_map_speaks_chinese() -> None:
+    m = layout(_data_stances()[0], ZH)
+    metas = [node[-1] for node in m["nodes"]]
+    assert metas[:3] == ["不同意 · 坚定", "支持 · 强 · 逻辑", "反驳 · 弱"]
 
 
 @given(st.text(max_size=300))

@@ -64,7 +64,7 @@ def stance_data(anchor: str, s: StanceResult, words: dict[str, str] = EN) -> dic
         "error": s.error,
         "support": [perspective_data(p) for p in s.perspectives if p.side == "support"],
         "oppose": [perspective_data(p) for p in s.perspectives if p.side == "oppose"],
-        "map": layout(s),
+        "map": layout(s, words),
     }
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any
@@ -143,20 +143,24 @@ class Box:
         self.span = max(self.height, below)
 
 
-def _box(p: Perspective, top: bool) -> Box:
-    word = (SIDE_WORDS if top else REPLY_WORDS).get(p.side, p.side)
-    meta = f"{word} · {p.strength}" + (f" · {p.kind}" if top else "")
-    children = [_box(r, False) for r in p.replies]
+def _box(p: Perspective, top: bool, words: Mapping[str, str]) -> Box:
+    edge = (SIDE_WORDS if top else REPLY_WORDS).get(p.side, p.side)
+    say = [words.get(w, w) for w in (edge, p.strength, p.kind)]
+    meta = " · ".join(say[: 3 if top else 2]).lower()
+    children = [_box(r, False, words) for r in p.replies]
     lines = wrap(p.title, LABEL_COLS, LABEL_LINES)
     return Box(lines, meta, f"{p.side} s-{p.strength}", STROKE.get(p.strength, 2), children)
 
 
-def tree(stance: StanceResult) -> Box:
-    """The stance's boxes: supporting perspectives first, then opposing, each with its replies."""
+def tree(stance: StanceResult, words: Mapping[str, str]) -> Box:
+    """The stance's boxes: supporting perspectives first, then opposing, each with its replies;
+    their meta lines in `words` (a sidecar's labels), English words where `words` has none."""
     ordered = sorted(stance.perspectives, key=lambda p: p.side != "support")
     lines = wrap(stance.argued, CLAIM_COLS, CLAIM_LINES)
-    meta = f"{stance.position} · {stance.strength}"
-    return Box(lines, meta, "stance", 3, [_box(p, True) for p in ordered])
+    position = "undecided_position" if stance.position == "undecided" else stance.position
+    firmness = stance.strength or "unknown"
+    meta = f"{words.get(position, stance.position)} · {words.get(firmness, firmness)}"
+    return Box(lines, meta, "stance", 3, [_box(p, True, words) for p in ordered])
 
 
 def _levels(root: Box) -> list[list[Box]]:
@@ -185,9 +189,10 @@ def _nodes(box: Box, parent: int, out: list[list[Any]]) -> None:
         _nodes(child, index, out)
 
 
-def layout(stance: StanceResult) -> dict[str, Any]:
-    """The argument map of one stance, laid out: see the module's docstring for the shape."""
-    root = tree(stance)
+def layout(stance: StanceResult, words: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The argument map of one stance, laid out (see the module's docstring for the shape), its
+    meta lines in `words`, a sidecar's labels (English if not given)."""
+    root = tree(stance, words or {})
     widths = [max(b.width for b in level) for level in _levels(root)]
     lefts = [MARGIN + sum(widths[:i]) + GAP_X * i for i in range(len(widths))]
     _place(root, lefts, 0, MARGIN)
