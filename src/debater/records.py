@@ -92,7 +92,11 @@ class Perspective(BaseModel):
     `error` says why the reply asked for under it is missing.
     """
 
-    side: Side
+    side: Side = Field(
+        description="The side argued: `support` is for the stance's claim (for an undecided "
+        "stance, for the claim it weighs: its `target`), `oppose` against it. A reply argues "
+        "the side opposite to the perspective it answers."
+    )
     title: str
     argument: str
     kind: str = "other"
