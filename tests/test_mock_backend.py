@@ -512,7 +512,7 @@ def test_a_work_speaking_is_reported_not_the_authors_conclusion() -> None:
     own = records(("paragraph", "意志力是有限的资源。所以应该少靠意志力，多靠环境。"))
     assert [s.position for s in find_stances(own)] == ["own-idea"]
     how_well = records(("paragraph", "这本书讲得比较全，推荐第三版。"))  # a verdict, not a report
-    assert [s.position for s in find_stances(how_well)] == ["own-idea"]
+    assert [s.position for s in find_stances(how_well)] == ["agree"]
 
 
 def test_an_announcement_of_excerpts_is_no_stance() -> None:
@@ -685,6 +685,23 @@ def test_a_verdict_in_everyday_words_is_a_stance(text: str, position: str) -> No
     [stance] = find_stances([review])  # about the book in the heading, or a claim of its own
     assert (stance.position, stance.target) in {(position, "The Book"), ("own-idea", None)}
     assert stance.claim
+
+
+def test_a_verdict_is_on_the_work_even_when_no_heading_names_it() -> None:
+    """Praise agrees with the work, a pan disagrees (as the extraction prompt asks), in the
+    author's own words; a heading that names a part of the note ("后记") names no work."""
+    stances = find_stances(
+        [
+            {"id": "a", "kind": "paragraph", "text": "This was a good book to read after Feynman."},
+            {"id": "b", "kind": "paragraph", "section": ["后记"], "text": "书里的例子有点注水。"},
+            {"id": "c", "kind": "paragraph", "section": ["Dune"], "text": "A bad book, I'd say."},
+        ]
+    )
+    assert [(s.position, s.target, s.claim) for s in stances] == [
+        ("agree", "the work under review", "This was a good book to read after Feynman."),
+        ("disagree", "所评的作品", "书里的例子有点注水。"),
+        ("disagree", "Dune", "A bad book, I'd say."),
+    ]
 
 
 def test_a_bare_verdict_is_about_the_notes_title() -> None:

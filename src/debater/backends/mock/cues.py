@@ -105,6 +105,13 @@ REACTION_HEADING = re.compile(
     r"(?![A-Za-z])|评论|感想|想法|思考|心得|笔记|批注|读后感|点评",
     _FLAGS,
 )
+# Headings that name a part of a note, not a work ("后记", "Conclusion", "My thoughts").
+_PART_HEADING = re.compile(
+    r"(?<![A-Za-z])(?:introduction|conclusions?|epilogue|prologue|preface|afterword|foreword"
+    r"|appendix|verdict|final words|tl;?dr)(?![A-Za-z])"
+    r"|前言|序言?|引言|导言|后记|结语|结论|总结|小结|附录|尾声",
+    _FLAGS,
+)
 # A passage announcing that what follows is someone else's text.
 ANNOUNCES_QUOTATION = re.compile(
     r"根据以下.{0,12}整理|以下(?:为|是)(?:译文|原文|全文|节选|摘录)|转载自|本文转自|原文如下"
@@ -305,6 +312,12 @@ def heading_title(heading: str) -> str:
         return next(g for g in found.groups() if g).strip()
     plain = re.sub(r"^\s*(?:#+|\d+[.)、]|[-*])\s*", "", heading)
     return _HEADING_TAIL.sub("", plain).strip()
+
+
+def names_a_part(heading: str) -> bool:
+    """Whether a heading names a part of the note ("后记", "Summary", "My thoughts"), not a work."""
+    parts = (_PART_HEADING, REACTION_HEADING, SUMMARY_HEADING, QUOTATION_HEADING, QUESTIONS_HEADING)
+    return any(p.search(heading) for p in parts)
 
 
 def work_name(text: str) -> str | None:

@@ -49,13 +49,15 @@ from debater.backends.mock.text import (
 )
 from debater.backends.mock.topics import topic_tags
 from debater.llm.answers import ExtractedStance
-from debater.notes.language import detect_language
+from debater.notes.language import detect_language, matches_language
 from debater.records import MINABLE_KINDS, Position
 
 # Content words (or Han pairs) that unmarked prose after a quotation needs to be a comment.
 COMMENT_SIZE = 8
 # A passage whose quoted spans make up this share of it is a quotation, whoever introduces it.
 QUOTED_SHARE = 0.6
+# What a verdict judges when the note names no work (in English, in Chinese).
+THE_WORK = ("the work under review", "所评的作品")
 
 
 @dataclass
@@ -210,7 +212,8 @@ def _after_announcement(text: str) -> str | None:
 def _heading_work(state: _State, pid: str) -> Target | None:
     """The section's heading, else the note's title, as the work a verdict is about ("Idea
     Makers, by S. Wolfram")."""
-    name = state.section[-1] if state.section else state.title
+    heading = state.section[-1] if state.section else ""
+    name = state.title if not heading or cues.names_a_part(mk.normalise(heading)) else heading
     return Target(pid, name) if name else None
 
 
@@ -302,8 +305,10 @@ def _react(
         return None
     if target is None and reading.position in ("agree", "partly", "disagree", "undecided"):
         target = inline_target(pid, parts, reading)
-    if target is None and reading.on_work and not own_claim(parts, reading) and work:
-        target = work
+    verdict = ""  # a verdict on the work in the author's own sentence: the claim as written
+    if target is None and reading.on_work:  # praise agrees with the work, a pan dissents
+        target = work or Target(pid, THE_WORK[int(matches_language(text, "zh"))])
+        verdict = own_claim(parts, reading)
     position: Position = reading.position
     if position == "own-idea" and target is not None and cues.LEADING_CONTRAST.match(text):
         position = "partly"  # "作者认为X，但我觉得Y": a view of one's own set against X
@@ -316,7 +321,8 @@ def _react(
         if not claim:
             return None  # "I disagree." with nothing to disagree with says nothing
     else:
-        claim = composed_claim(position, firmness, target, detail(parts, reading, target), author)
+        detailed = detail(parts, reading, target)
+        claim = verdict or composed_claim(position, firmness, target, detailed, author)
     return ExtractedStance(
         claim=claim,
         position=position,
