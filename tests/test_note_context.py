@@ -119,6 +119,41 @@ def test_extraction_and_debates_carry_title_sections_and_parents(tmp_path: Path)
         assert re.search(r'"parent": "p-[0-9a-f]{10}"', text)
 
 
+class TwoFromOnePassage(Recording):
+    """The mock, except that extraction finds two stances in the reaction's passage."""
+
+    def complete(self, request: Request) -> Response:
+        if request.purpose != "extract":
+            return super().complete(request)
+        self.asked.append(request)
+        ids = re.findall(r'"id": "(p-[0-9a-f]{10})"', _request_text(request))
+        quote, reaction, question = ids[1], ids[2], ids[3]
+        stances = [
+            {"claim": "Fooling a judge is not thinking.", "passage_ids": [quote, reaction]},
+            {"claim": "Conversation is a skill of its own.", "passage_ids": [reaction]},
+            {"claim": "The chapter dodges consciousness.", "passage_ids": [question]},
+        ]
+        common: dict[str, Any] = {"position": "own-idea", "strength": "moderate", "target": None}
+        common |= {"language": "en", "reasoning": "", "topics": ["AI"]}
+        parsed = {"stances": [common | fields for fields in stances]}
+        return Response(text=json.dumps(parsed), parsed=parsed)
+
+
+def test_a_debate_sees_the_other_stances_on_its_passages(tmp_path: Path) -> None:
+    backend = TwoFromOnePassage()
+    _run(backend, _note(tmp_path).parent)
+    blocks = {}
+    for request in backend.asked:
+        if request.purpose == "debate":
+            record = json.loads(_request_text(request).split("<stance>\n")[1].split("\n")[0])
+            blocks[record["claim"]] = record.get("related")
+    assert blocks == {
+        "Fooling a judge is not thinking.": ["Conversation is a skill of its own."],
+        "Conversation is a skill of its own.": ["Fooling a judge is not thinking."],
+        "The chapter dodges consciousness.": None,  # nothing shares its passage: no field
+    }
+
+
 # ---- the answers' schemas ----
 
 
@@ -189,7 +224,7 @@ def test_a_short_side_is_asked_again_not_cut_or_padded(tmp_path: Path) -> None:
 
 def test_the_prompt_lists_the_schema_kinds() -> None:
     text = (PROMPTS / "debate.md").read_text(encoding="utf-8")
-    listed = re.search(r"different kind where the topic allows \(([^)]*)\)", text)
+    listed = re.search(r"different kind where the topic honestly\s+allows \(([^)]*)\)", text)
     assert listed is not None
     words = set(re.findall(r"[a-z]+", listed.group(1)))
     assert set(get_args(PerspectiveKind)) <= words

@@ -245,6 +245,7 @@ class DebatePlan:
     context: NoteContext
     shared: bool = False
     warm_key: Hashable | None = None
+    related: tuple[str, ...] = ()  # claims of the author's other stances on the same passages
 
 
 def _debate_context(job: Job, prepared: Prepared, stance: Stance) -> NoteContext:
@@ -298,8 +299,14 @@ def plan_debates(job: Job, prepared: Prepared, stances: Sequence[Stance]) -> lis
     for stance, context in zip(stances, contexts, strict=True):
         shared = contexts.count(context) > 1
         key = cache_key(job, "debate", system, context) if shared else None
-        plans.append(DebatePlan(stance, context, shared, key))
+        plans.append(DebatePlan(stance, context, shared, key, _related(stance, stances)))
     return plans
+
+
+def _related(stance: Stance, stances: Sequence[Stance]) -> tuple[str, ...]:
+    """The claims of the other stances that come from any of `stance`'s passages."""
+    own = set(stance.passage_ids)
+    return tuple(s.claim for s in stances if s is not stance and own.intersection(s.passage_ids))
 
 
 def _in_language(language: str) -> Check:
@@ -324,6 +331,7 @@ def _argue(job: Job, plan: DebatePlan, prepared: Prepared, meter: Meter) -> Deba
         budget,
         shared=plan.shared,
         tuning=job.tuning,
+        related=plan.related,
     )
     answer = debate_answer(per_side)
     return ask(job.backend, request, answer, job.prompts.repair, meter, _in_language(language))
@@ -343,7 +351,7 @@ def debate(job: Job, plan: DebatePlan, prepared: Prepared, meter: Meter) -> Stan
             own = prepared.context([p for p in plan.context.passages if p.id in stance.passage_ids])
             if own == plan.context:
                 raise
-            found = _argue(job, DebatePlan(stance, own), prepared, meter)
+            found = _argue(job, DebatePlan(stance, own, related=plan.related), prepared, meter)
     except RunStoppingError:
         raise  # every later call would fail the same way: stop the run
     except BackendError as e:

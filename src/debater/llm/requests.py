@@ -20,8 +20,10 @@ from debater.llm.prompts import Prompt, Prompts
 from debater.records import Passage, Perspective, Stance
 
 # Room for each step's answer (thinking comes on top: ModelFacts.output_budget).
-EXTRACT_BASE_TOKENS = 600
-EXTRACT_TOKENS_PER_INPUT = 1.5  # claims, targets and reasons restate the passages they come from
+EXTRACT_BASE_TOKENS = 800
+EXTRACT_TOKENS_PER_INPUT = (
+    2.0  # claims, targets and reasons restate the passages (CJK answers run long)
+)
 EXTRACT_MAX_TOKENS = 16_000
 DEBATE_MAX_TOKENS = 6144
 REPLY_MAX_TOKENS = 1536
@@ -83,9 +85,10 @@ def _request(
     )
 
 
-def stance_record(stance: Stance) -> dict[str, Any]:
-    """The fields of a stance a model needs to argue about it."""
-    return {
+def stance_record(stance: Stance, related: Sequence[str] = ()) -> dict[str, Any]:
+    """The fields of a stance a model needs to argue about it; `related` are the claims of the
+    author's other stances on the same passages (sent only when there are some)."""
+    record = {
         "claim": stance.claim,
         "position": stance.position,
         "strength": stance.strength,
@@ -94,6 +97,7 @@ def stance_record(stance: Stance) -> dict[str, Any]:
         "language": stance.language,
         "passage_ids": list(stance.passage_ids),
     }
+    return record | ({"related": list(related)} if related else {})
 
 
 def extract_budget(passage_tokens: int) -> int:
@@ -119,14 +123,16 @@ def debate_request(
     *,
     shared: bool = False,
     tuning: Tuning = Tuning(),
+    related: Sequence[str] = (),
 ) -> Request:
     """Both sides of `stance`; `options` is (per_side, language), `shared` marks the note as a
-    prefix other calls send too."""
+    prefix other calls send too, `related` are the claims of the author's other stances on the
+    same passages."""
     per_side, language = options
     task = prompts.debate.render(
         "user",
         per_side=per_side,
-        stance=encode_block("stance", [stance_record(stance)]),
+        stance=encode_block("stance", [stance_record(stance, related)]),
         request=encode_block("request", [{"per_side": per_side, "language": language}]),
     )
     parts = [Part(text=context.text(), cache=shared), Part(text=task)]

@@ -87,7 +87,7 @@ ZH = {
     "disagree": "不同意",
     "partly": "部分同意",
     "own-idea": "自己的观点",
-    "tentative": "不确定",
+    "tentative": "初步",
     "moderate": "中等",
     "firm": "坚定",
     "unknown": "坚定程度未知",
