@@ -19,6 +19,10 @@ Other passages with markers are the author's own ideas. One stance per passage.
 
 Doubting that advice can be followed ("good luck with that", "说起来容易") is taken as partial
 agreement: the author grants the advice but not that it can be carried out.
+
+What the rules find is then weighed (`weighing`, a model fitted to hand-labelled real notes): in a
+batch of enough passages, a stance on unlikely passages is dropped, and where the author is heard,
+a very likely passage the rules passed over (plain argument, no marker) is an own idea.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from debater.backends.mock import cues
+from debater.backends.mock import cues, weighing
 from debater.backends.mock import markers as mk
 from debater.backends.mock.claims import (
     Target,
@@ -56,6 +60,12 @@ from debater.records import MINABLE_KINDS, Position
 COMMENT_SIZE = 8
 # A passage whose quoted spans make up this share of it is a quotation, whoever introduces it.
 QUOTED_SHARE = 0.6
+# The weighing (see `weighing`): a stance the rules found stays if one of its passages is at
+# least this likely; a passage they passed over is an own idea if it is at least this likely;
+# only batches of this many candidate passages are weighed.
+KEEP_ABOVE = 0.5
+ADD_ABOVE = 0.8
+WEIGHED_FROM = 8
 # What a verdict judges when the note names no work (in English, in Chinese).
 THE_WORK = ("the work under review", "所评的作品")
 
@@ -78,16 +88,61 @@ class _State:
 
 
 def find_stances(
-    records: Iterable[Mapping[str, Any]], note: Mapping[str, Any] | None = None
+    records: Iterable[Mapping[str, Any]],
+    note: Mapping[str, Any] | None = None,
+    weights: Mapping[str, float] | None = None,
 ) -> list[ExtractedStance]:
     """The author's stances in passage records (`id`, `kind`, `text`; optional `section`, a
     heading path as a list or a " > "-joined string, and `parent`, the id of the passage that
-    this one sits under). `note` is the request's note header (`file`, `title`)."""
+    this one sits under). `note` is the request's note header (`file`, `title`). What the rules
+    find (`read_stances`) is weighed by the model (`weighing`; its fitted weights by default)."""
+    records = list(records)
+    found = read_stances(records, note)
+    return _weighed(records, found, str((note or {}).get("title") or ""), weights)
+
+
+def _odds_of(stance: ExtractedStance, odds: Mapping[str, float]) -> list[float]:
+    return [odds[pid] for pid in stance.passage_ids if pid in odds]
+
+
+def read_stances(
+    records: Iterable[Mapping[str, Any]], note: Mapping[str, Any] | None = None
+) -> list[ExtractedStance]:
+    """The stances the rules find, passage by passage, before any weighing."""
     state = _State(title=_own_title(note or {}))
     items = [unit for record in records for unit in _lines_of(record)]
     state.highlights = _highlights(items)
     found = (_passage(record, state, _signed(items, i)) for i, record in enumerate(items))
     return [stance for stance in found if stance is not None]
+
+
+def _weighed(
+    records: list[Mapping[str, Any]],
+    found: list[ExtractedStance],
+    title: str,
+    weights: Mapping[str, float] | None,
+) -> list[ExtractedStance]:
+    """The rules' stances whose passages are likely enough, and, where some are kept (the author
+    is heard in this batch), the author's own idea in each passage the rules passed over that is
+    very likely one; in note order. A batch of a few passages is left as the rules read it: its
+    place in a note says nothing."""
+    rows = weighing.candidates(records)
+    if len(rows) < WEIGHED_FROM:
+        return found
+    odds = {
+        str(record.get("id")): weighing.likelihood(row, weights)
+        for record, row in zip(rows, weighing.features(records, found, title), strict=True)
+    }
+    kept = [s for s in found if max(_odds_of(s, odds), default=1.0) >= KEEP_ABOVE]
+    covered = {pid for s in found for pid in s.passage_ids}
+    added = (
+        _react(pid, clean(str(r.get("text", ""))), None, "own")
+        for r in rows
+        if kept and (pid := str(r.get("id"))) not in covered and odds[pid] >= ADD_ABOVE
+    )
+    order = {str(r.get("id")): n for n, r in enumerate(records)}
+    stances = kept + [s for s in added if s is not None]
+    return sorted(stances, key=lambda s: order.get(s.passage_ids[-1], 0))
 
 
 def _highlights(items: list[Mapping[str, Any]]) -> set[str]:
