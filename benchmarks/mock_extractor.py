@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from debater.backends.mock.stances import find_stances
+from debater.backends.mock.stances import find_stances, read_stances
 from debater.llm.answers import ExtractedStance
 from debater.llm.datablocks import passage_record
 from debater.pipeline import chunks, prepare
@@ -85,14 +85,16 @@ def span(item: dict[str, Any]) -> Lines:
     return set(range(int(first), int(last) + 1))
 
 
-def extract(path: Path) -> tuple[list[ExtractedStance], dict[str, Lines]]:
-    """The mock's stances for a note, as the pipeline asks for them, and each passage's lines."""
+def extract(path: Path, rules: bool = False) -> tuple[list[ExtractedStance], dict[str, Lines]]:
+    """The mock's stances for a note, as the pipeline asks for them (by its rules alone, without
+    the weighing, if `rules`), and each passage's lines."""
+    finder = read_stances if rules else find_stances
     prepared = prepare(path)
     lines = {p.id: set(range(p.lines[0], p.lines[1] + 1)) for p in prepared.passages}
     found: list[ExtractedStance] = []
     for group in chunks(prepared.passages):
         header = {"file": prepared.note.name, "title": prepared.title}
-        found += find_stances((passage_record(p) for p in group), header)
+        found += finder([passage_record(p) for p in group], header)
     return found, lines
 
 
@@ -119,8 +121,8 @@ def matching(found: Sequence[Lines], keys: Sequence[Lines]) -> dict[int, int]:
     return {f: k for k, f in owner.items()}
 
 
-def score_note(path: Path, labels: dict[str, Any]) -> Score:
-    stances, lines = extract(path)
+def score_note(path: Path, labels: dict[str, Any], rules: bool = False) -> Score:
+    stances, lines = extract(path, rules)
     keys = labels.get("stances", [])
     key_lines = [span(k) for k in keys]
     optional = [span(o) for o in labels.get("optional", [])]
@@ -161,11 +163,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("folder", type=Path)
     parser.add_argument("--verbose", "-v", action="store_true", help="list misses and extras")
+    parser.add_argument("--rules", action="store_true", help="the rules alone, not weighed")
     args = parser.parse_args(argv)
     total = Score()
     print(f"{'note':34} {'keys':>4} {'found':>5} {'hit':>4} {'recall':>6} {'prec':>6}  quote-only")
     for path, labels in notes_in(args.folder):
-        score = score_note(path, labels)
+        score = score_note(path, labels, args.rules)
         total.add(score)
         quote = f"{score.quotation_only_found} found" if labels.get("quotation_only") else ""
         print(
