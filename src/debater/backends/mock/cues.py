@@ -119,6 +119,8 @@ ANNOUNCES_QUOTATION = re.compile(
     r"|(?<![A-Za-z])(?:(?:full text|transcript|translation) (?:below|follows)|reposted from)",
     _FLAGS,
 )
+# The head of a reading app's notebook export: what follows is highlights (and the reader's notes).
+EXPORT_HEAD = re.compile(r"^\s*your kindle notes for\b|^\s*\d+ highlights?\(?s?\)? \|", _FLAGS)
 
 # A sentence that only announces excerpts to come ("以下是我摘出来的选段"): no stance of its own.
 ANNOUNCES_EXCERPTS = re.compile(
@@ -177,7 +179,15 @@ CODE_QUOTE = re.compile(r"^`([^`]{8,})`\s*[:：,，.。;；—-]*\s*")
 # The author speaking of themself by name or handle: "mtfront (me): ...".
 # The reader's annotation on a highlight: "Note: ...", "My thoughts: ...", "批注：...".
 NOTE_LABEL = re.compile(
-    r"^\s*(?:(?:my )?(?:note|comment|thoughts?|reflection)|批注|想法|感想|评|按)\s*[:：]\s*", _FLAGS
+    r"^\s*(?:(?:(?:my )?(?:note|comment|thoughts?|reflection)|批注|想法|感想|评|按)\s*[:：]"
+    r"|note\s*[|\-–—]\s*(?:location|loc\.?|page)\s*:?\s*[\d,]+)\s*",  # "Note | Location: 455"
+    _FLAGS,
+)
+# A highlight as reading apps export it: "Yellow highlight | Location: 454", "loc 49 - ...".
+HIGHLIGHT_LABEL = re.compile(
+    r"^\s*(?:(?:(?:yellow|blue|pink|orange|purple|red|green)\s+)?highlight\s*(?:\([a-z]+\)\s*)?"
+    r"[|\-–—:]\s*(?:location|loc\.?|page)|loc(?:ation)?\.?\s*[\d,]+\s*[|\-–—:])",
+    _FLAGS,
 )
 TAGS_LINE = re.compile(r"^\s*(?:tags?|标签|location|page|位置)\s*[:：]", _FLAGS)
 SELF_NAME = re.compile(r"^\s*@?[\w.-]{1,30}\s*[(（](?:me|myself|我|本人)[)）]\s*[:：]?\s*", _FLAGS)
@@ -220,8 +230,8 @@ def quoting_under(headings: list[str]) -> bool:
 
 def others_words(raw: str, text: str) -> bool:
     """Whether a passage is other people's words by its form: verse, a quotation signed at its
-    end or led by its speaker's name, or a title set as a line."""
-    signed = SIGNED_AT_END.search(text) or SPEAKER_LED.match(text)
+    end or led by its speaker's name, a reading app's highlight, or a title set as a line."""
+    signed = SIGNED_AT_END.search(text) or SPEAKER_LED.match(text) or HIGHLIGHT_LABEL.match(raw)
     return bool(signed or verse(raw) or title_line(text))
 
 

@@ -220,7 +220,8 @@ def _passage(record: Mapping[str, Any], state: _State, signed: bool) -> Extracte
         return None
     pid = str(record.get("id", ""))
     state.seen[pid] = text
-    if pid in state.highlights or signed or cues.others_words(raw, text):
+    labelled = cues.NOTE_LABEL.match(text)  # "Note | Location: 455" over two short lines
+    if pid in state.highlights or signed or (cues.others_words(raw, text) and not labelled):
         state.pending = state.previous = Target(pid, text)
         return None
     parent = state.seen.get(str(record.get("parent") or ""))
@@ -236,6 +237,9 @@ def _passage(record: Mapping[str, Any], state: _State, signed: bool) -> Extracte
         return None
     if state.quoting:
         state.previous = Target(pid, text)
+        return None
+    if cues.EXPORT_HEAD.match(text):  # "Your Kindle Notes For: ...": highlights follow
+        state.quoting = True
         return None
     if (after := _after_announcement(text)) is not None:  # other people's text follows
         state.quoting, state.previous = True, Target(pid, text)
