@@ -940,7 +940,7 @@ def test_a_collection_of_sayings_is_quotation() -> None:
 def test_a_kindle_notebook_export_is_highlights_with_the_readers_notes() -> None:
     export = records(
         ("paragraph", "Your Kindle Notes For:\nWhite Holes\nCarlo Rovelli"),
-        ("paragraph", "Yellow highlight | Location: 454\nI think the singularity is not at the center."),
+        ("paragraph", "Yellow highlight | Location: 454\nI think the singularity is not central."),
         ("paragraph", "Note | Location: 455\nI am not convinced: this is a metaphor, not physics."),
     )
     assert [s.passage_ids for s in find_stances(export)] == [["p-2", "p-3"]]

@@ -715,3 +715,16 @@ def test_a_bold_heading_numbered_like_its_enclosing_heading_is_its_sibling() -> 
         "要点的笔记。": ("第三章", "要点"),
         "Systems text.": ("第三章", "4. Systems"),
     }
+
+
+def test_vuepress_container_fences_are_not_text_but_their_titles_are() -> None:
+    body = (
+        "::: tip 春夜宴从弟桃花园序\n夫天地者，万物之逆旅。\n::: right\n李白\n:::\n\n"
+        "::: warning\nx ::: y\n:::"
+    )
+    passages = seg(body)
+    assert [(p.lines, p.text) for p in passages] == [
+        ((1, 5), "春夜宴从弟桃花园序\n夫天地者，万物之逆旅。\n李白"),
+        ((7, 9), "x ::: y"),
+    ]
+    assert_covers(body, passages)

@@ -2,8 +2,9 @@
 
 `[[target|alias]]` becomes its visible text, `==highlight==` its text and inline HTML
 (`<strong>`, `&nbsp;`, `<br>`) what a browser shows; Liquid tags
-(`{% … %}`, `{{ … }}`), Docsify placeholders (`{docsify-ignore}`) and Dataview inline
-queries (`` `= this.x` ``) are removed. Code spans and `$…$` math are kept as written.
+(`{% … %}`, `{{ … }}`), Docsify placeholders (`{docsify-ignore}`), VuePress container
+fences (`::: tip`, `:::`; a container's title is kept) and Dataview inline queries
+(`` `= this.x` ``) are removed. Code spans and `$…$` math are kept as written.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ _WIKILINK = re.compile(
 _HIGHLIGHT = re.compile(r"==(?=\S)(?P<text>.+?)(?<=\S)==")
 _TEMPLATE = re.compile(r"[ \t]*(?:\{%.*?%\}|\{\{.*?\}\}|\{docsify-[\w-]+\})")
 _TAG = re.compile(r"</?[A-Za-z][^>]*>")
+# A VuePress/VitePress container's fence: `::: tip Title` (its title stays), `::: right`, `:::`.
+_CONTAINER = re.compile(r"^[ \t]*:{3,}[ \t]*(?:[A-Za-z][\w-]*)?[ \t]*", re.M)
 _BREAK = re.compile(r"[ \t]*<br\s*/?>[ \t]*", re.I)
 _BOLD_LINE = re.compile(r"(?P<mark>\*\*|__)(?=\S)(?P<text>(?:(?!(?P=mark)).)+?)(?<=\S)(?P=mark)")
 _HTML_BOLD_LINE = re.compile(r"<(?P<tag>b|strong)(?:\s[^>]*)?>(?P<text>.+?)</(?P=tag)>", re.I)
@@ -55,7 +58,7 @@ def clean_text(text: str) -> str:
 
 
 def _clean_words(text: str) -> str:
-    text = _WIKILINK.sub(_visible, text)
+    text = _CONTAINER.sub("", _WIKILINK.sub(_visible, text))
     text = _HIGHLIGHT.sub(r"\g<text>", text)
     text = _BREAK.sub("\n", _TEMPLATE.sub("", text))
     return html.unescape(_TAG.sub("", text)).replace("\xa0", " ")
