@@ -50,6 +50,7 @@ def test_seed_note_is_bilingual() -> None:
         (ZH, "zh-en", True),
         (ZH + EN, "zh-en", True),
         (EN, "zh-en", False),
+        (EN + " 这一点我同意。", "zh-en", True),  # mostly English, as the author wrote it
         (EN, "fr", True),
         ("42", "zh", True),
     ],

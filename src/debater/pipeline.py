@@ -309,11 +309,19 @@ def _related(stance: Stance, stances: Sequence[Stance]) -> tuple[str, ...]:
     return tuple(s.claim for s in stances if s is not stance and own.intersection(s.passage_ids))
 
 
+_LANGUAGE_NAMES = {
+    "en": "English",
+    "zh": "Chinese",
+    "zh-en": "Chinese and English mixed as the author mixes them, with some Chinese at least",
+}
+
+
 def _in_language(language: str) -> Check:
     def check(value: Debate) -> None:
         text = " ".join(p.title + " " + p.argument for p in value.support + value.oppose)
         if not matches_language(text, language):
-            raise ValueError(f"the perspectives must be written in language '{language}'")
+            said = _LANGUAGE_NAMES.get(language, language)
+            raise ValueError(f"the perspectives must be written in language '{language}' ({said})")
 
     return check
 
