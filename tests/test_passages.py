@@ -728,3 +728,33 @@ def test_vuepress_container_fences_are_not_text_but_their_titles_are() -> None:
         ((7, 9), "x ::: y"),
     ]
     assert_covers(body, passages)
+
+
+def test_an_html_block_is_a_passage_per_paragraph_element() -> None:
+    body = (
+        "<p>by Frederick P. Brooks (Paperback)</p>\n"
+        "<p><strong>Editorial Reviews</strong></p>\n"
+        "<p><b>Amazon.com</b><br />The classic book. Very Highest Recommendation.</p>\n"
+        "<blockquote>\n"
+        "<p>Quoted one.</p>\n"
+        "<p>Quoted two.</p>\n"
+        "</blockquote>\n"
+        "<h3>My view</h3>\n"
+        "<p>My own view: it is dated.</p>"
+    )
+    passages = seg(body)
+    assert [(p.kind, p.lines, p.text, p.heading_path) for p in passages] == [
+        ("paragraph", (1, 1), "by Frederick P. Brooks (Paperback)", ()),
+        ("heading", (2, 2), "Editorial Reviews", ()),
+        (
+            "paragraph",
+            (3, 4),
+            "Amazon.com The classic book. Very Highest Recommendation.",
+            ("Editorial Reviews",),
+        ),
+        ("quote", (5, 5), "Quoted one.", ("Editorial Reviews",)),
+        ("quote", (6, 7), "Quoted two.", ("Editorial Reviews",)),
+        ("heading", (8, 8), "My view", ()),
+        ("paragraph", (9, 9), "My own view: it is dated.", ("My view",)),
+    ]
+    assert_covers(body, passages)

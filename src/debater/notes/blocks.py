@@ -30,7 +30,14 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
-from debater.notes.inline import bold_heading, clean_text, heading_like, html_heading, html_prose
+from debater.notes.inline import (
+    bold_heading,
+    clean_text,
+    heading_like,
+    html_heading,
+    html_prose,
+    html_text,
+)
 from debater.records import PassageKind
 
 _MARKDOWN = MarkdownIt("commonmark").enable("table")
@@ -53,6 +60,10 @@ _QUOTE_SHORTCODE = re.compile(
     re.I,
 )
 _HTML_QUOTE = re.compile(r"\s*<blockquote\b", re.I)
+_HTML_QUOTE_OPEN = re.compile(r"<blockquote\b", re.I)
+_HTML_QUOTE_CLOSE = re.compile(r"</blockquote\s*>", re.I)
+# A line that opens a paragraph element of its own: each such part of an HTML block is a passage.
+_HTML_PART = re.compile(r"\s*<(?:p|div|blockquote|h[1-6]|li)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -187,12 +198,31 @@ class _Walk:
             self._container(node, parent, quotes, "quote" if quotes else "list_item")
         elif node.type == "blockquote":
             self._container(node, parent, quotes + 1, "quote")
-        elif node.type == "html_block" and (prose := html_prose(self._raw(first, last, quotes))):
-            quoted = quotes or _HTML_QUOTE.match(self.lines[first])
-            self._add("quote" if quoted else "paragraph", first, last, prose, parent)
+        elif node.type == "html_block" and html_prose(self._raw(first, last, quotes)):
+            self._html_prose(first, last, parent, quotes)
         else:
             kind = _RAW_KINDS.get(node.type, "html")
             self._add(kind, first, last, self._raw(first, last, quotes), parent)
+
+    def _html_prose(self, first: int, last: int, parent: int | None, quotes: int) -> None:
+        """An HTML block with prose: a paragraph (a quote inside `<blockquote>`) of the visible
+        text of each part that opens a paragraph element (`<p>`, `<div>`, `<blockquote>`)."""
+        open_quotes = {first: 0}  # <blockquote> elements open where each line starts
+        for n in range(first, last + 1):
+            line = self.lines[n]
+            opened = len(_HTML_QUOTE_OPEN.findall(line)) - len(_HTML_QUOTE_CLOSE.findall(line))
+            open_quotes[n + 1] = open_quotes[n] + opened
+        starts = [first] + [
+            n for n in range(first + 1, last + 1) if _HTML_PART.match(self.lines[n])
+        ]
+        for start, end in zip(starts, [*starts[1:], last + 1], strict=True):
+            raw = self._raw(start, end - 1, quotes)
+            inside = quotes or open_quotes[start] > 0 or _HTML_QUOTE.match(self.lines[start])
+            if (title := html_heading(raw) or bold_heading(raw)) and not inside:
+                level, text = title if isinstance(title, tuple) else (BOLD_HEADING_LEVEL, title)
+                self._add("heading", start, end - 1, text, parent, level)
+            elif text := html_text(raw):  # tags only: the lines join the passage before them
+                self._add("quote" if inside else "paragraph", start, end - 1, text, parent)
 
     def _container(
         self, node: SyntaxTreeNode, parent: int | None, quotes: int, kind: PassageKind

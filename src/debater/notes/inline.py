@@ -37,6 +37,7 @@ _BOLD_LINE = re.compile(r"(?P<mark>\*\*|__)(?=\S)(?P<text>(?:(?!(?P=mark)).)+?)(
 _HTML_BOLD_LINE = re.compile(r"<(?P<tag>b|strong)(?:\s[^>]*)?>(?P<text>.+?)</(?P=tag)>", re.I)
 _HTML_HEADING_LINE = re.compile(r"<h(?P<level>[1-6])(?:\s[^>]*)?>(?P<text>.*?)</h(?P=level)>", re.I)
 _LINE_BREAK = re.compile(r"(?:\s*<br\s*/?>)+$", re.I)
+_PARAGRAPH_TAGS = re.compile(r"^\s*<(?:p|div)\b[^>]*>|</(?:p|div)\s*>\s*$", re.I)
 _SENTENCE_END = tuple(".。!！?？;；,，…")
 _LONGEST_HEADING = 80
 
@@ -80,8 +81,9 @@ def html_heading(line: str) -> tuple[int, str] | None:
 
 
 def bold_heading(line: str) -> str | None:
-    """The text of a line that is only bold text used as a heading (`**Chapter 3**`)."""
-    stripped = _LINE_BREAK.sub("", line.strip())
+    """The text of a line that is only bold text used as a heading (`**Chapter 3**`,
+    `<p><strong>Editorial Reviews</strong></p>`)."""
+    stripped = _LINE_BREAK.sub("", _PARAGRAPH_TAGS.sub("", line).strip())
     match = _BOLD_LINE.fullmatch(stripped) or _HTML_BOLD_LINE.fullmatch(stripped)
     if match is None:
         return None
@@ -99,13 +101,18 @@ _HIDDEN = re.compile(
 )
 
 
-def html_prose(block: str) -> str | None:
+def html_text(block: str) -> str:
     """The text a reader sees in an HTML block (without `<summary>` labels, scripts, styles
-    and comments), one line per line, if any of it is a sentence rather than a caption."""
+    and comments), one line per line."""
     lines = (_strip_tags(line) for line in _HIDDEN.sub("", block).split("\n"))
-    text = [line for line in lines if line]
-    return "\n".join(text) if any(not heading_like(line) for line in text) else None
+    return "\n".join(line for line in lines if line)
+
+
+def html_prose(block: str) -> str | None:
+    """An HTML block's visible text if any of it is a sentence rather than a caption."""
+    text = html_text(block)
+    return text if any(not heading_like(line) for line in text.split("\n") if line) else None
 
 
 def _strip_tags(text: str) -> str:
-    return " ".join(html.unescape(_TAG.sub("", text)).split())
+    return " ".join(html.unescape(_TAG.sub("", _BREAK.sub(" ", text))).split())
