@@ -152,6 +152,9 @@ def test_a_debate_sees_the_other_stances_on_its_passages(tmp_path: Path) -> None
         "Conversation is a skill of its own.": ["Fooling a judge is not thinking."],
         "The chapter dodges consciousness.": None,  # nothing shares its passage: no field
     }
+    sidecar = next(tmp_path.glob("notes/*.perspectives.md")).read_text(encoding="utf-8")
+    said = [part.count("*The same passage also gives stance") for part in sidecar.split("\n## ")]
+    assert said[1:] == [1, 1, 0] and "also gives stance 2.*" in sidecar
 
 
 # ---- the answers' schemas ----

@@ -216,6 +216,8 @@ class _Walk:
             n for n in range(first + 1, last + 1) if _HTML_PART.match(self.lines[n])
         ]
         for start, end in zip(starts, [*starts[1:], last + 1], strict=True):
+            while end - 1 > start and not self.lines[end - 1].strip():
+                end -= 1  # a part ends on its last line with text
             raw = self._raw(start, end - 1, quotes)
             inside = quotes or open_quotes[start] > 0 or _HTML_QUOTE.match(self.lines[start])
             if (title := html_heading(raw) or bold_heading(raw)) and not inside:

@@ -44,6 +44,7 @@ EN = {
     "none": "No stances found in this note.",
     "no_perspectives": "No perspectives",
     "empty_side": "None.",  # the report's empty side
+    "same_passage": "The same passage also gives stance {numbers}.",
     "agree": "agrees",
     "disagree": "disagrees",
     "partly": "partly agrees",
@@ -83,6 +84,7 @@ ZH = {
     "none": "这篇笔记中没有找到立场。",
     "no_perspectives": "没有得到观点",
     "empty_side": "无。",
+    "same_passage": "同一段文字还给出了立场 {numbers}。",
     "agree": "同意",
     "disagree": "不同意",
     "partly": "部分同意",

@@ -73,7 +73,7 @@ def _perspective(index: int, p: Perspective, words: dict[str, str]) -> list[str]
     return [f"{index}. **{_escape(p.title)}** ({_rated(p, words)})", *_node(p, "   ", words)]
 
 
-def _heading(s: StanceResult, source: str, words: dict[str, str]) -> list[str]:
+def _heading(s: StanceResult, source: str, words: dict[str, str], siblings: list[int]) -> list[str]:
     position = words["undecided_position" if s.position == "undecided" else s.position]
     firmness = words[s.strength or "unknown"]
     out = [
@@ -83,6 +83,8 @@ def _heading(s: StanceResult, source: str, words: dict[str, str]) -> list[str]:
         _blockquote(s.quote),
         "",
     ]
+    if siblings:
+        out += [f"*{words['same_passage'].format(numbers=', '.join(map(str, siblings)))}*", ""]
     if s.target:
         out += [f"*{words['reacting']}:* {_escape(s.target)}", ""]
     if s.reasoning:
@@ -96,8 +98,10 @@ def _items(title: str, items: list[str]) -> list[str]:
     return [f"**{title}:**", "", *(f"- {_escape(item)}" for item in items), ""] if items else []
 
 
-def _stance(number: int, s: StanceResult, source: str, words: dict[str, str]) -> list[str]:
-    out = [f"## {number}. {_escape(s.claim)}", "", *_heading(s, source, words)]
+def _stance(
+    number: int, s: StanceResult, source: str, words: dict[str, str], siblings: list[int]
+) -> list[str]:
+    out = [f"## {number}. {_escape(s.claim)}", "", *_heading(s, source, words, siblings)]
     if s.error:
         return [*out, f"> [!WARNING]\n> {words['no_perspectives']}: {_escape(s.error)}", ""]
     if s.position == "undecided":
@@ -129,5 +133,16 @@ def render_markdown(result: NoteResult) -> str:
     if not result.stances:
         parts += [words["none"], ""]
     for number, stance in enumerate(result.stances, 1):
-        parts += _stance(number, stance, result.note.path, words)
+        siblings = _sharing(stance, result.stances)
+        parts += _stance(number, stance, result.note.path, words, siblings)
     return "\n".join(parts).rstrip("\n") + "\n"
+
+
+def _sharing(stance: StanceResult, stances: list[StanceResult]) -> list[int]:
+    """The numbers of the other stances taken from any of this stance's passages."""
+    own = set(stance.passage_ids)
+    return [
+        n
+        for n, other in enumerate(stances, 1)
+        if other is not stance and own.intersection(other.passage_ids)
+    ]
