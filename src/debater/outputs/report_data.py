@@ -88,8 +88,9 @@ def note_data(anchor: str, path: str, r: NoteResult) -> dict[str, Any]:
 
 def _page_words(labels: dict[str, str]) -> dict[str, str]:
     """The labels the page shows around a stance (banners and titles are the sidecar's only)."""
-    left_out = ("title", "banner", "mock_banner", "undecided", "undecided_on", "same_passage")
-    left_out += ("line", "lines")  # the page gets each stance's lines as a phrase ("where")
+    # The page gets each stance's lines as a phrase ("where"), so not the words for them.
+    left_out = {"title", "banner", "mock_banner", "undecided", "undecided_on", "same_passage"}
+    left_out |= {"line", "lines"}
     return {key: text for key, text in labels.items() if key not in left_out}
 
 
