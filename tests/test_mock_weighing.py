@@ -77,3 +77,8 @@ def test_the_fitted_weights_are_shipped_and_say_where_they_come_from() -> None:
     assert sum(shipped["fitted_on"].values()) >= 200  # hand-labelled real notes
     assert weighing.fitted() == pytest.approx(shipped["weights"])
     assert weighing.fitted()["own_words_of_stance"] > 0  # a rule's stance makes one more likely
+
+
+def test_a_report_of_someone_elses_view_is_never_added() -> None:
+    reported = [*NOTE[:2], ("paragraph", "作者认为封城之后，人们的第一感受是流放感。"), *NOTE[3:]]
+    assert ids({"bias": 8.0}, reported) == [["p0", "p1"]]

@@ -101,6 +101,16 @@ def find_stances(
     return _weighed(records, found, str((note or {}).get("title") or ""), weights)
 
 
+def _plain_prose(record: Mapping[str, Any], text: str) -> bool:
+    """Whether a passage could be the author's unmarked argument: not a quotation (by kind,
+    quotation marks or form) and not a report of someone else's view ("作者认为…")."""
+    raw = str(record.get("text", ""))
+    quoted = sum(end - start for start, end in quoted_spans(text)) >= QUOTED_SHARE * len(text)
+    if record.get("kind") == "quote" or quoted or cues.others_words(raw, text):
+        return False
+    return not all(cues.reports(mk.normalise(part)) for part in sentences(text))
+
+
 def _odds_of(stance: ExtractedStance, odds: Mapping[str, float]) -> list[float]:
     return [odds[pid] for pid in stance.passage_ids if pid in odds]
 
@@ -136,9 +146,10 @@ def _weighed(
     kept = [s for s in found if max(_odds_of(s, odds), default=1.0) >= KEEP_ABOVE]
     covered = {pid for s in found for pid in s.passage_ids}
     added = (
-        _react(pid, clean(str(r.get("text", ""))), None, "own")
+        _react(pid, text, None, "own")
         for r in rows
         if kept and (pid := str(r.get("id"))) not in covered and odds[pid] >= ADD_ABOVE
+        if _plain_prose(r, text := clean(str(r.get("text", ""))))
     )
     order = {str(r.get("id")): n for n, r in enumerate(records)}
     stances = kept + [s for s in added if s is not None]
