@@ -101,20 +101,6 @@ def find_stances(
     return _weighed(records, found, str((note or {}).get("title") or ""), weights)
 
 
-def _plain_prose(record: Mapping[str, Any], text: str) -> bool:
-    """Whether a passage could be the author's unmarked argument: not a quotation (by kind,
-    quotation marks or form) and not a report of someone else's view ("作者认为…")."""
-    raw = str(record.get("text", ""))
-    quoted = sum(end - start for start, end in quoted_spans(text)) >= QUOTED_SHARE * len(text)
-    if record.get("kind") == "quote" or quoted or cues.others_words(raw, text):
-        return False
-    return not all(cues.reports(mk.normalise(part)) for part in sentences(text))
-
-
-def _odds_of(stance: ExtractedStance, odds: Mapping[str, float]) -> list[float]:
-    return [odds[pid] for pid in stance.passage_ids if pid in odds]
-
-
 def read_stances(
     records: Iterable[Mapping[str, Any]], note: Mapping[str, Any] | None = None
 ) -> list[ExtractedStance]:
@@ -154,6 +140,19 @@ def _weighed(
     order = {str(r.get("id")): n for n, r in enumerate(records)}
     stances = kept + [s for s in added if s is not None]
     return sorted(stances, key=lambda s: order.get(s.passage_ids[-1], 0))
+
+
+def _plain_prose(record: Mapping[str, Any], text: str) -> bool:
+    """Whether a passage could be the author's unmarked argument: not a quotation (by kind,
+    quotation marks or form) and not a report of someone else's view ("作者认为…")."""
+    raw = str(record.get("text", ""))
+    if record.get("kind") == "quote" or _mostly_quoted(text) or cues.others_words(raw, text):
+        return False
+    return not all(cues.reports(mk.normalise(part)) for part in sentences(text))
+
+
+def _odds_of(stance: ExtractedStance, odds: Mapping[str, float]) -> list[float]:
+    return [odds[pid] for pid in stance.passage_ids if pid in odds]
 
 
 def _highlights(items: list[Mapping[str, Any]]) -> set[str]:
@@ -340,9 +339,13 @@ def split_reported(text: str, kind: str) -> tuple[str, str, bool] | None:
             own = parts[0][turn.start() + 1 :].strip()
             return parts[0][: turn.start()], " ".join([own, *parts[1:]]), False
         return parts[0], " ".join(parts[1:]), True
-    if sum(end - start for start, end in spans) >= QUOTED_SHARE * len(text):
+    if _mostly_quoted(text):
         return text, "", False
     return None
+
+
+def _mostly_quoted(text: str) -> bool:
+    return sum(end - start for start, end in quoted_spans(text)) >= QUOTED_SHARE * len(text)
 
 
 def _react(
