@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from debater.backends.mock import weighing
-from debater.backends.mock.stances import WEIGHED_FROM, find_stances, read_stances
+from debater.backends.mock.stances import find_stances, read_stances
+from debater.backends.mock.weighing import WEIGHED_FROM
 
 # A note's worth of passages: a quotation and the author's disagreement with it, then plain
 # prose with no marker at all (an argument the rules cannot see), then more quotations.

@@ -47,6 +47,7 @@ from debater.backends.mock.text import (
     clean,
     content_size,
     join,
+    mostly_quoted,
     quoted_spans,
     sentences,
     without_quotes,
@@ -58,14 +59,6 @@ from debater.records import MINABLE_KINDS, Position
 
 # Content words (or Han pairs) that unmarked prose after a quotation needs to be a comment.
 COMMENT_SIZE = 8
-# A passage whose quoted spans make up this share of it is a quotation, whoever introduces it.
-QUOTED_SHARE = 0.6
-# The weighing (see `weighing`): a stance the rules found stays if one of its passages is at
-# least this likely; a passage they passed over is an own idea if it is at least this likely;
-# only batches of this many candidate passages are weighed.
-KEEP_ABOVE = 0.5
-ADD_ABOVE = 0.8
-WEIGHED_FROM = 8
 # What a verdict judges when the note names no work (in English, in Chinese).
 THE_WORK = ("the work under review", "所评的作品")
 
@@ -98,7 +91,12 @@ def find_stances(
     find (`read_stances`) is weighed by the model (`weighing`; its fitted weights by default)."""
     records = list(records)
     found = read_stances(records, note)
-    return _weighed(records, found, str((note or {}).get("title") or ""), weights)
+    title = str((note or {}).get("title") or "")
+    return weighing.select(records, found, title, weights, _own_idea)
+
+
+def _own_idea(pid: str, text: str) -> ExtractedStance | None:
+    return _react(pid, text, None, "own")
 
 
 def read_stances(
@@ -110,49 +108,6 @@ def read_stances(
     state.highlights = _highlights(items)
     found = (_passage(record, state, _signed(items, i)) for i, record in enumerate(items))
     return [stance for stance in found if stance is not None]
-
-
-def _weighed(
-    records: list[Mapping[str, Any]],
-    found: list[ExtractedStance],
-    title: str,
-    weights: Mapping[str, float] | None,
-) -> list[ExtractedStance]:
-    """The rules' stances whose passages are likely enough, and, where some are kept (the author
-    is heard in this batch), the author's own idea in each passage the rules passed over that is
-    very likely one; in note order. A batch of a few passages is left as the rules read it: its
-    place in a note says nothing."""
-    rows = weighing.candidates(records)
-    if len(rows) < WEIGHED_FROM:
-        return found
-    odds = {
-        str(record.get("id")): weighing.likelihood(row, weights)
-        for record, row in zip(rows, weighing.features(records, found, title), strict=True)
-    }
-    kept = [s for s in found if max(_odds_of(s, odds), default=1.0) >= KEEP_ABOVE]
-    covered = {pid for s in found for pid in s.passage_ids}
-    added = (
-        _react(pid, text, None, "own")
-        for r in rows
-        if kept and (pid := str(r.get("id"))) not in covered and odds[pid] >= ADD_ABOVE
-        if _plain_prose(r, text := clean(str(r.get("text", ""))))
-    )
-    order = {str(r.get("id")): n for n, r in enumerate(records)}
-    stances = kept + [s for s in added if s is not None]
-    return sorted(stances, key=lambda s: order.get(s.passage_ids[-1], 0))
-
-
-def _plain_prose(record: Mapping[str, Any], text: str) -> bool:
-    """Whether a passage could be the author's unmarked argument: not a quotation (by kind,
-    quotation marks or form) and not a report of someone else's view ("作者认为…")."""
-    raw = str(record.get("text", ""))
-    if record.get("kind") == "quote" or _mostly_quoted(text) or cues.others_words(raw, text):
-        return False
-    return not all(cues.reports(mk.normalise(part)) for part in sentences(text))
-
-
-def _odds_of(stance: ExtractedStance, odds: Mapping[str, float]) -> list[float]:
-    return [odds[pid] for pid in stance.passage_ids if pid in odds]
 
 
 def _highlights(items: list[Mapping[str, Any]]) -> set[str]:
@@ -339,13 +294,9 @@ def split_reported(text: str, kind: str) -> tuple[str, str, bool] | None:
             own = parts[0][turn.start() + 1 :].strip()
             return parts[0][: turn.start()], " ".join([own, *parts[1:]]), False
         return parts[0], " ".join(parts[1:]), True
-    if _mostly_quoted(text):
+    if mostly_quoted(text):
         return text, "", False
     return None
-
-
-def _mostly_quoted(text: str) -> bool:
-    return sum(end - start for start, end in quoted_spans(text)) >= QUOTED_SHARE * len(text)
 
 
 def _react(

@@ -39,6 +39,15 @@ def quote_end(text: str, start: int) -> int | None:
     return None
 
 
+# A passage whose quoted spans make up this share of it is a quotation, whoever introduces it.
+QUOTED_SHARE = 0.6
+
+
+def mostly_quoted(text: str) -> bool:
+    """Whether quotation marks hold most of the text."""
+    return sum(end - start for start, end in quoted_spans(text)) >= QUOTED_SHARE * len(text)
+
+
 def quoted_spans(text: str) -> list[tuple[int, int]]:
     """Outermost quoted spans, each from its opening to its closing mark inclusive."""
     spans: list[tuple[int, int]] = []

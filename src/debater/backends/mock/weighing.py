@@ -5,6 +5,7 @@ a reader also goes by: the passage's kind and place in the note, the headings ov
 of the note is quotation, whether the passages around it are quotations or stances. The weights
 (`debater/data/mock_weights.json`) were fitted to hand-labelled real notes by
 `benchmarks/fit_mock_weights.py`, which also measures them on notes they were not fitted to.
+`select` keeps the rules' likely stances and adds the author's unmarked arguments.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -20,11 +21,17 @@ from typing import Any
 from debater.backends.mock import cues
 from debater.backends.mock import markers as mk
 from debater.backends.mock import sentiment as se
-from debater.backends.mock.text import clean, quoted_spans, without_quotes
+from debater.backends.mock.text import clean, mostly_quoted, quoted_spans, sentences, without_quotes
 from debater.llm.answers import ExtractedStance
 from debater.records import MINABLE_KINDS
 
 Features = dict[str, float]
+# A stance the rules found stays if one of its passages is at least this likely; a passage they
+# passed over is an own idea if it is at least this likely; only batches of this many candidate
+# passages are weighed.
+KEEP_ABOVE = 0.5
+ADD_ABOVE = 0.8
+WEIGHED_FROM = 8
 
 _CUES: dict[str, re.Pattern[str]] = {
     "disagree": mk.DISAGREE,
@@ -60,6 +67,50 @@ _HEADINGS = {
     "under_quotes": re.compile(r"摘录|书摘|摘抄|原文|金句|摘要|quote|highlight|excerpt", re.I),
     "under_summary": re.compile(r"概要|总结|内容|简介|大纲|章|summary|overview|chapter", re.I),
 }
+
+
+def select(
+    records: Sequence[Mapping[str, Any]],
+    found: list[ExtractedStance],
+    title: str,
+    weights: Mapping[str, float] | None,
+    own_idea: Callable[[str, str], ExtractedStance | None],
+) -> list[ExtractedStance]:
+    """The rules' stances whose passages are likely enough, and, where some are kept (the author
+    is heard in this batch), the author's own idea (`own_idea` makes it) in each passage the
+    rules passed over that is very likely one; in note order. A batch of a few passages is left
+    as the rules read it: its place in a note says nothing."""
+    rows = candidates(records)
+    if len(rows) < WEIGHED_FROM:
+        return found
+    odds = {
+        str(record.get("id")): likelihood(row, weights)
+        for record, row in zip(rows, features(records, found, title), strict=True)
+    }
+    kept = [s for s in found if max(_odds_of(s, odds), default=1.0) >= KEEP_ABOVE]
+    covered = {pid for s in found for pid in s.passage_ids}
+    added = (
+        own_idea(pid, text)
+        for r in rows
+        if kept and (pid := str(r.get("id"))) not in covered and odds[pid] >= ADD_ABOVE
+        if _plain_prose(r, text := clean(str(r.get("text", ""))))
+    )
+    order = {str(r.get("id")): n for n, r in enumerate(records)}
+    stances = kept + [s for s in added if s is not None]
+    return sorted(stances, key=lambda s: order.get(s.passage_ids[-1], 0))
+
+
+def _plain_prose(record: Mapping[str, Any], text: str) -> bool:
+    """Whether a passage could be the author's unmarked argument: not a quotation (by kind,
+    quotation marks or form) and not a report of someone else's view ("作者认为…")."""
+    raw = str(record.get("text", ""))
+    if record.get("kind") == "quote" or mostly_quoted(text) or cues.others_words(raw, text):
+        return False
+    return not all(cues.reports(mk.normalise(part)) for part in sentences(text))
+
+
+def _odds_of(stance: ExtractedStance, odds: Mapping[str, float]) -> list[float]:
+    return [odds[pid] for pid in stance.passage_ids if pid in odds]
 
 
 def candidates(records: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
