@@ -89,12 +89,11 @@ def select(
     }
     kept = [s for s in found if max(_odds_of(s, odds), default=1.0) >= KEEP_ABOVE]
     covered = {pid for s in found for pid in s.passage_ids}
-    added = (
-        own_idea(pid, text)
-        for r in rows
-        if kept and (pid := str(r.get("id"))) not in covered and odds[pid] >= ADD_ABOVE
-        if _plain_prose(r, text := clean(str(r.get("text", ""))))
-    )
+    added: list[ExtractedStance | None] = []
+    for record in rows if kept else []:
+        pid, text = str(record.get("id")), clean(str(record.get("text", "")))
+        if pid not in covered and odds[pid] >= ADD_ABOVE and _plain_prose(record, text):
+            added.append(own_idea(pid, text))
     order = {str(r.get("id")): n for n, r in enumerate(records)}
     stances = kept + [s for s in added if s is not None]
     return sorted(stances, key=lambda s: order.get(s.passage_ids[-1], 0))
