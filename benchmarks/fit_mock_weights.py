@@ -18,15 +18,16 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mock_extractor import Score, matching, notes_in, span
+from mock_extractor import Score, notes_in, score_note, span
 
 from debater.backends.mock import weighing
 from debater.backends.mock.stances import find_stances, read_stances
+from debater.llm.answers import ExtractedStance
 from debater.llm.datablocks import passage_record
 from debater.pipeline import chunks, prepare
 
@@ -46,18 +47,14 @@ class Batch:
     optional: list[set[int]]
 
 
-def batches(folder: Path) -> Iterator[tuple[str, list[Batch]]]:
-    """Each labelled note of the folder, cut into the batches the pipeline sends."""
-    for path, labels in notes_in(folder):
-        prepared = prepare(path)
-        header = {"file": prepared.note.name, "title": prepared.title}
-        keys = [span(k) for k in labels.get("stances", [])]
-        optional = [span(o) for o in labels.get("optional", [])]
-        groups = chunks(prepared.passages)
-        yield (
-            path.stem,
-            [Batch([passage_record(p) for p in g], header, keys, optional) for g in groups],
-        )
+def batches(path: Path, labels: dict[str, Any]) -> list[Batch]:
+    """A labelled note, cut into the batches the pipeline sends."""
+    prepared = prepare(path)
+    header = {"file": prepared.note.name, "title": prepared.title}
+    keys = [span(k) for k in labels.get("stances", [])]
+    optional = [span(o) for o in labels.get("optional", [])]
+    groups = chunks(prepared.passages)
+    return [Batch([passage_record(p) for p in g], header, keys, optional) for g in groups]
 
 
 def examples(batch: Batch) -> list[Example]:
@@ -91,27 +88,15 @@ def fit(data: Sequence[Example]) -> dict[str, float]:
     return {name: round(w, 4) for name, w in sorted(weights.items())}
 
 
-def score(notes: list[list[Batch]], weights: dict[str, float] | None) -> Score:
-    """The finder's score on these notes: rules alone (weights None) or weighed."""
+def score(notes: list[tuple[Path, dict[str, Any]]], weights: dict[str, float] | None) -> Score:
+    """The finder's score on these notes: rules alone (weights None) or weighed by `weights`."""
+
+    def weighed(records: list[dict[str, Any]], header: dict[str, str]) -> list[ExtractedStance]:
+        return find_stances(records, header, weights)
+
     total = Score()
-    for batches_of_note in notes:
-        found: list[set[int]] = []
-        for batch in batches_of_note:
-            if weights is None:
-                stances = read_stances(batch.records, batch.header)
-            else:
-                stances = find_stances(batch.records, batch.header, weights)
-            lines = {r["id"]: set(range(r["lines"][0], r["lines"][1] + 1)) for r in batch.records}
-            found += [set().union(*(lines.get(i, set()) for i in s.passage_ids)) for s in stances]
-        keys, optional = batches_of_note[0].keys, batches_of_note[0].optional
-        matched = matching(found, keys)
-        note = Score(keys=len(keys), found=len(found), matched=len(matched))
-        note.optional = sum(
-            1
-            for f, lines in enumerate(found)
-            if f not in matched and any(lines & o for o in optional)
-        )
-        total.add(note)
+    for path, labels in notes:
+        total.add(score_note(path, labels, read_stances if weights is None else weighed))
     return total
 
 
@@ -120,9 +105,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("folders", type=Path, nargs="+")
     parser.add_argument("--write", action="store_true", help=f"save the weights to {WEIGHTS}")
     args = parser.parse_args(argv)
-    sets = {folder.name: [b for _, b in batches(folder)] for folder in args.folders}
+    sets = {folder.name: notes_in(folder) for folder in args.folders}
     data = {
-        name: [e for note in notes for b in note for e in examples(b)]
+        name: [e for note in notes for b in batches(*note) for e in examples(b)]
         for name, notes in sets.items()
     }
     print(f"{'held out':14} {'notes':>5} {'rules':>11} {'weighed':>11}  (recall/precision)")

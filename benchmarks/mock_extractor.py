@@ -36,7 +36,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,6 +47,8 @@ from debater.llm.datablocks import passage_record
 from debater.pipeline import chunks, prepare
 
 Lines = set[int]
+# What finds stances in a batch of passage records, given the note's header.
+Finder = Callable[[list[dict[str, Any]], dict[str, str]], list[ExtractedStance]]
 
 
 @dataclass
@@ -85,10 +87,11 @@ def span(item: dict[str, Any]) -> Lines:
     return set(range(int(first), int(last) + 1))
 
 
-def extract(path: Path, rules: bool = False) -> tuple[list[ExtractedStance], dict[str, Lines]]:
-    """The mock's stances for a note, as the pipeline asks for them (by its rules alone, without
-    the weighing, if `rules`), and each passage's lines."""
-    finder = read_stances if rules else find_stances
+def extract(
+    path: Path, finder: Finder = find_stances
+) -> tuple[list[ExtractedStance], dict[str, Lines]]:
+    """The stances `finder` (the mock's, by default) finds in a note, asked as the pipeline asks,
+    and each passage's lines."""
     prepared = prepare(path)
     lines = {p.id: set(range(p.lines[0], p.lines[1] + 1)) for p in prepared.passages}
     found: list[ExtractedStance] = []
@@ -121,8 +124,8 @@ def matching(found: Sequence[Lines], keys: Sequence[Lines]) -> dict[int, int]:
     return {f: k for k, f in owner.items()}
 
 
-def score_note(path: Path, labels: dict[str, Any], rules: bool = False) -> Score:
-    stances, lines = extract(path, rules)
+def score_note(path: Path, labels: dict[str, Any], finder: Finder = find_stances) -> Score:
+    stances, lines = extract(path, finder)
     keys = labels.get("stances", [])
     key_lines = [span(k) for k in keys]
     optional = [span(o) for o in labels.get("optional", [])]
@@ -168,7 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     total = Score()
     print(f"{'note':34} {'keys':>4} {'found':>5} {'hit':>4} {'recall':>6} {'prec':>6}  quote-only")
     for path, labels in notes_in(args.folder):
-        score = score_note(path, labels, args.rules)
+        score = score_note(path, labels, read_stances if args.rules else find_stances)
         total.add(score)
         quote = f"{score.quotation_only_found} found" if labels.get("quotation_only") else ""
         print(

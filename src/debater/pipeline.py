@@ -299,14 +299,9 @@ def plan_debates(job: Job, prepared: Prepared, stances: Sequence[Stance]) -> lis
     for stance, context in zip(stances, contexts, strict=True):
         shared = contexts.count(context) > 1
         key = cache_key(job, "debate", system, context) if shared else None
-        plans.append(DebatePlan(stance, context, shared, key, _related(stance, stances)))
+        related = tuple(stances[i].claim for i in stance.siblings(stances))
+        plans.append(DebatePlan(stance, context, shared, key, related))
     return plans
-
-
-def _related(stance: Stance, stances: Sequence[Stance]) -> tuple[str, ...]:
-    """The claims of the other stances that come from any of `stance`'s passages."""
-    own = set(stance.passage_ids)
-    return tuple(s.claim for s in stances if s is not stance and own.intersection(s.passage_ids))
 
 
 _LANGUAGE_NAMES = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -84,6 +85,14 @@ class Stance(BaseModel):
         """What the perspectives argue for and against: the claim, or for an undecided stance
         the question the author weighs (its target)."""
         return self.target if self.position == "undecided" and self.target else self.claim
+
+    def siblings(self, stances: Sequence[Stance]) -> list[int]:
+        """The indices of the other stances in `stances` that come from any of this one's
+        passages."""
+        own = set(self.passage_ids)
+        return [
+            i for i, s in enumerate(stances) if s is not self and own.intersection(s.passage_ids)
+        ]
 
 
 class Perspective(BaseModel):

@@ -133,16 +133,6 @@ def render_markdown(result: NoteResult) -> str:
     if not result.stances:
         parts += [words["none"], ""]
     for number, stance in enumerate(result.stances, 1):
-        siblings = _sharing(stance, result.stances)
+        siblings = [i + 1 for i in stance.siblings(result.stances)]
         parts += _stance(number, stance, result.note.path, words, siblings)
     return "\n".join(parts).rstrip("\n") + "\n"
-
-
-def _sharing(stance: StanceResult, stances: list[StanceResult]) -> list[int]:
-    """The numbers of the other stances taken from any of this stance's passages."""
-    own = set(stance.passage_ids)
-    return [
-        n
-        for n, other in enumerate(stances, 1)
-        if other is not stance and own.intersection(other.passage_ids)
-    ]

@@ -230,7 +230,10 @@ def quoting_under(headings: list[str]) -> bool:
 
 def others_words(raw: str, text: str) -> bool:
     """Whether a passage is other people's words by its form: verse, a quotation signed at its
-    end or led by its speaker's name, a reading app's highlight, or a title set as a line."""
+    end or led by its speaker's name, a reading app's highlight, or a title set as a line;
+    never a passage the reader labels as their note."""
+    if NOTE_LABEL.match(text):  # "Note | Location: 455" over two short lines: the reader's
+        return False
     signed = SIGNED_AT_END.search(text) or SPEAKER_LED.match(text) or HIGHLIGHT_LABEL.match(raw)
     return bool(signed or verse(raw) or title_line(text))
 

@@ -185,8 +185,7 @@ def _passage(record: Mapping[str, Any], state: _State, signed: bool) -> Extracte
         return None
     pid = str(record.get("id", ""))
     state.seen[pid] = text
-    labelled = cues.NOTE_LABEL.match(text)  # "Note | Location: 455" over two short lines
-    if pid in state.highlights or signed or (cues.others_words(raw, text) and not labelled):
+    if pid in state.highlights or signed or cues.others_words(raw, text):
         state.pending = state.previous = Target(pid, text)
         return None
     parent = state.seen.get(str(record.get("parent") or ""))

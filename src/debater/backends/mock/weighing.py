@@ -85,7 +85,7 @@ def select(
         return found
     odds = {
         str(record.get("id")): likelihood(row, weights)
-        for record, row in zip(rows, features(records, found, title), strict=True)
+        for record, row in zip(rows, _features_of(rows, found, title), strict=True)
     }
     kept = [s for s in found if max(_odds_of(s, odds), default=1.0) >= KEEP_ABOVE]
     covered = {pid for s in found for pid in s.passage_ids}
@@ -121,7 +121,12 @@ def features(
     records: Sequence[Mapping[str, Any]], found: Sequence[ExtractedStance], title: str
 ) -> list[Features]:
     """The features of each of `candidates(records)`, given the stances the rules `found`."""
-    rows = candidates(records)
+    return _features_of(candidates(records), found, title)
+
+
+def _features_of(
+    rows: Sequence[Mapping[str, Any]], found: Sequence[ExtractedStance], title: str
+) -> list[Features]:
     in_stance = {pid for s in found for pid in s.passage_ids}
     own = {s.passage_ids[-1] for s in found if s.passage_ids}
     texts = [clean(str(r.get("text", ""))) for r in rows]
